@@ -64,7 +64,7 @@ CORE_LIB  := $(BUILD)/libproctor.a
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 PROCTOR   := $(BUILD)/proctor
 
-.PHONY: all clean test test-fast check-tests bench install fuzz-smoke plugins tools tests benches
+.PHONY: all clean test test-fast check-tests bench install fuzz-smoke plugins tools tests benches demo
 all: $(PROCTOR) plugins tools
 
 $(BUILD)/obj/%.o: %.c
@@ -132,6 +132,10 @@ check-tests: $(TEST_DEPS) $(TEST_BINS)
 bench: benches
 	@for b in $(foreach b,$(BENCHES),$(BUILD)/bench/$(b)); do echo "== $$b"; PROCTOR_BUILD=$(abspath $(BUILD)) $$b || exit 1; done
 
+# The README's first command: the whole exam on this machine (demo photos, demo miners).
+demo: all
+	$(PROCTOR) demo
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/proctor/plugins \
 	           $(DESTDIR)$(PREFIX)/include/proctor $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -139,6 +143,11 @@ install: all
 	$(foreach t,$(TOOLS),install -m 755 $(BUILD)/$(t) $(DESTDIR)$(PREFIX)/bin/proctor-$(t);)
 	install -m 755 $(foreach p,$(PLUGINS),$(BUILD)/plugins/$(p).so) $(DESTDIR)$(PREFIX)/lib/proctor/plugins/
 	install -m 644 sdk/proctor.h $(DESTDIR)$(PREFIX)/include/proctor/
+	install -d $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/roadwork $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/none \
+	           $(DESTDIR)$(PREFIX)/share/doc/proctor/examples
+	install -m 644 demo/photos/roadwork/* $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/roadwork/
+	install -m 644 demo/photos/none/* $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/none/
+	install -m 644 sdk/README.md sdk/examples/*.c pipeline.yaml $(DESTDIR)$(PREFIX)/share/doc/proctor/examples/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' sdk/proctor-sdk.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/proctor-sdk.pc
 

@@ -86,7 +86,8 @@ typedef enum proctor_config_type {
     PROCTOR_CFG_DURATION = 8 /* seconds: 90, "90s", "15m", "2h" -> double seconds            */
 } proctor_config_type;
 
-/* One declared key. `default_value` is the default in YAML spelling; NULL means required.
+/* One declared key. `default_value` is the default in YAML spelling; NULL means required
+ * (use "" for an optional string: the getter then returns "").
  * The table ends with an entry whose name is NULL. */
 typedef struct proctor_config_key {
     const char *name;
@@ -147,7 +148,7 @@ typedef struct proctor_host {
     const char *(*instance_name)(proctor_ctx *ctx);
 
     /* Typed config getters. The core has validated types and filled defaults, so a declared key
-     * always has a value (a declared optional string without default gives NULL). */
+     * always has a value. Asking for an undeclared key gives NULL / 0 and logs a warning. */
     const char *(*config_string)(proctor_ctx *ctx, const char *key);
     int64_t (*config_int)(proctor_ctx *ctx, const char *key);
     double (*config_double)(proctor_ctx *ctx, const char *key);

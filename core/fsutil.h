@@ -1,0 +1,17 @@
+/* fsutil.h — small file-system helpers shared by the core: atomic writes, bounded reads,
+ * mkdir -p. */
+#ifndef PC_FSUTIL_H
+#define PC_FSUTIL_H
+
+#include <stddef.h>
+
+/* mkdir -p; 0 or -1 with errno. */
+int pc_mkdirs(const char *path);
+/* Write to a temporary name in the same directory (".<name>.<pid>.<n>.tmp", never a served
+ * suffix), fsync, rename over `path`, fsync the directory. A crash leaves the old or the new
+ * file, never a torn one. 0 or -1 with err. */
+int pc_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* Read a whole file of at most `max` bytes, NUL-terminated. NULL on error or when larger. */
+char *pc_read_file(const char *path, size_t max, size_t *len);
+
+#endif

@@ -1,0 +1,70 @@
+/* irng.h — xoshiro256** seeded by splitmix64: the augmentation's private random stream.
+ * Everything an augmentation draws comes from one of these, seeded from the challenge's
+ * recorded 64-bit seed, so a challenge replays byte for byte. */
+#ifndef PC_IMAGE_IRNG_H
+#define PC_IMAGE_IRNG_H
+
+#include <math.h>
+#include <stdint.h>
+
+typedef struct pc_irng {
+    uint64_t s[4];
+} pc_irng;
+
+static inline uint64_t pc_irng_splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static inline void pc_irng_seed(pc_irng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) r->s[i] = pc_irng_splitmix(&seed);
+}
+
+static inline uint64_t pc_irng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t pc_irng_u64(pc_irng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = pc_irng_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = pc_irng_rotl(s[3], 45);
+    return result;
+}
+
+/* uniform in [0, 1) with 53 random bits */
+static inline double pc_irng_double(pc_irng *r) { return (double)(pc_irng_u64(r) >> 11) * 0x1.0p-53; }
+
+/* uniform in [a, b) */
+static inline double pc_irng_uniform(pc_irng *r, double a, double b)
+{
+    return a + (b - a) * pc_irng_double(r);
+}
+
+/* uniform integer in [lo, hi] (hi >= lo), without modulo bias */
+static inline int64_t pc_irng_int(pc_irng *r, int64_t lo, int64_t hi)
+{
+    uint64_t range = (uint64_t)(hi - lo) + 1, x;
+    if (range == 0) return (int64_t)pc_irng_u64(r);
+    uint64_t limit = UINT64_MAX - UINT64_MAX % range;
+    do x = pc_irng_u64(r);
+    while (x >= limit);
+    return lo + (int64_t)(x % range);
+}
+
+/* standard normal (Box-Muller; one value per call keeps the stream simple to replay) */
+static inline double pc_irng_normal(pc_irng *r)
+{
+    double u1 = 1.0 - pc_irng_double(r); /* (0, 1] so log() is finite */
+    double u2 = pc_irng_double(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+#endif

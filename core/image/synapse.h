@@ -1,0 +1,34 @@
+/* synapse.h — challenge image preparation: source bytes -> decode -> augment -> JPEG ->
+ * standard base64, the `image` field of the ImageSynapse body (specs/bittensor.md 1.3).
+ * The JSON body itself is built by core/net. */
+#ifndef PC_IMAGE_SYNAPSE_H
+#define PC_IMAGE_SYNAPSE_H
+
+#include "image/augment.h"
+#include "proctor.h"
+#include <cjson/cJSON.h>
+
+typedef struct pc_challenge_image {
+    char *b64;            /* NUL-terminated standard base64 ('=' padded, no newlines)    */
+    size_t b64_len;       /* strlen(b64)                                                 */
+    size_t jpeg_len;      /* bytes of the JPEG before base64                             */
+    int orig_width, orig_height; /* the source image as stored                           */
+    int scale_num;        /* the source was decoded at scale_num/8 (8 = full size)       */
+    pc_augment_params params; /* in the coordinates of the decoded image                 */
+} pc_challenge_image;
+
+/* mask_xy: the item's mask_center in source pixels, or NULL. jpeg_quality: 75 upstream.
+ * On success out->b64 is malloc'd; release with pc_challenge_image_free. */
+proctor_status pc_synapse_prepare(const void *bytes, size_t len, const pc_augment_opts *o,
+                                  uint64_t seed, const int *mask_xy, int jpeg_quality,
+                                  pc_challenge_image *out, char *err, size_t errlen);
+void pc_challenge_image_free(pc_challenge_image *c);
+
+/* The smallest short side a source of w x h may be decoded at for an augmentation of this
+ * level so that no output pixel is upsampled (see synapse.c). */
+int pc_synapse_min_short_side(const pc_augment_opts *o, int level, int w, int h);
+
+/* The augmentation params plus the decode facts, for the audit log (new cJSON object). */
+cJSON *pc_challenge_image_json(const pc_challenge_image *c);
+
+#endif

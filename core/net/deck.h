@@ -1,0 +1,34 @@
+/* deck.h — which miners answer the next challenge: a shuffled deck of eligible uids, dealt
+ * `sample_size` at a time and reshuffled when it runs out (upstream NATIX behaviour), so every
+ * miner is examined equally often. The RNG is the caller's, so a seeded run replays exactly. */
+#ifndef PC_NET_DECK_H
+#define PC_NET_DECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PC_SAMPLE_SIZE 10 /* upstream neuron.sample_size */
+
+typedef uint64_t (*pc_rng_fn)(void *user); /* uniform 64-bit values */
+
+typedef struct pc_deck {
+    int *cards;   /* the shuffled uids */
+    size_t count; /* cards in the deck */
+    size_t pos;   /* next card to deal; count = exhausted */
+    pc_rng_fn rng;
+    void *rng_user;
+} pc_deck;
+
+/* Copy `n` uids (duplicates are dropped) and shuffle them. Returns 0, -1 when out of memory. */
+int pc_deck_init(pc_deck *d, const int *uids, size_t n, pc_rng_fn rng, void *rng_user);
+void pc_deck_free(pc_deck *d);
+
+/* Deal min(k, deck size) distinct uids into out. When the deck runs out mid-hand it is
+ * reshuffled and the hand is completed from the new order, never repeating a uid in one hand.
+ * Returns the number dealt (0 for an empty deck). */
+size_t pc_deck_deal(pc_deck *d, size_t k, int *out);
+
+/* Unbiased uniform integer in [0, bound) from the deck's RNG (bound > 0). */
+uint64_t pc_rng_below(pc_rng_fn rng, void *user, uint64_t bound);
+
+#endif

@@ -1,0 +1,405 @@
+/* sd_ops_cpu.c — the reference CPU backend of sd_ops.h: OpenBLAS sgemm for convolutions
+ * (im2col in row bands, so the column buffer stays bounded at any image size), linears and
+ * attention; pthreads (sd_par) for everything elementwise. */
+#include "sd_ops.h"
+#include "sd_par.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void openblas_set_num_threads(int num_threads);
+
+#define BAND_FLOATS (8l << 20) /* im2col / attention-score buffer budget: 32 MiB */
+
+static float *cpu_alloc(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
+static void cpu_free(float *p) { free(p); }
+static void cpu_copy(float *dst, const float *src, size_t n) { memmove(dst, src, n * sizeof(float)); }
+static const float *cpu_weight(const float *host, size_t n) { (void)n; return host; }
+
+/* ---- elementwise --------------------------------------------------------------------- */
+typedef struct ew {
+    float *y;
+    const float *a, *b;
+    sd_act kind;
+    int C, HW, N;
+} ew;
+
+static void act_range(void *p, long b, long e)
+{
+    ew *c = p;
+    float *x = c->y;
+    switch (c->kind) {
+    case SD_ACT_SILU:
+        for (long i = b; i < e; i++) x[i] = x[i] / (1.0f + expf(-x[i]));
+        break;
+    case SD_ACT_GELU:
+        for (long i = b; i < e; i++) x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+        break;
+    case SD_ACT_QUICK_GELU:
+        for (long i = b; i < e; i++) x[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
+        break;
+    }
+}
+
+static void cpu_act(float *x, size_t n, sd_act kind)
+{
+    ew c = {.y = x, .kind = kind};
+    sd_par_for((long)n, 16384, act_range, &c);
+}
+
+static void add_range(void *p, long b, long e)
+{
+    ew *c = p;
+    for (long i = b; i < e; i++) c->y[i] = c->a[i] + c->b[i];
+}
+
+static void cpu_add(float *y, const float *a, const float *b, size_t n)
+{
+    ew c = {.y = y, .a = a, .b = b};
+    sd_par_for((long)n, 32768, add_range, &c);
+}
+
+static void addch_range(void *p, long b, long e)
+{
+    ew *c = p;
+    for (long r = b; r < e; r++) { /* r = batch * C + channel */
+        float v = c->a[r], *x = c->y + r * (long)c->HW;
+        for (int i = 0; i < c->HW; i++) x[i] += v;
+    }
+}
+
+static void cpu_add_channel(float *x, int B, int C, int HW, const float *v)
+{
+    ew c = {.y = x, .a = v, .HW = HW};
+    sd_par_for((long)B * C, 1 + 16384 / (HW + 1), addch_range, &c);
+}
+
+static void geglu_range(void *p, long b, long e)
+{
+    ew *c = p;
+    int N = c->N;
+    for (long r = b; r < e; r++) {
+        const float *x = c->a + r * 2 * N;
+        float *y = c->y + r * N;
+        for (int i = 0; i < N; i++) {
+            float g = x[N + i];
+            y[i] = x[i] * (0.5f * g * (1.0f + erff(g * (float)M_SQRT1_2)));
+        }
+    }
+}
+
+static void cpu_geglu(const float *x, int M, int N, float *y)
+{
+    ew c = {.y = y, .a = x, .N = N};
+    sd_par_for(M, 1 + 16384 / (N + 1), geglu_range, &c);
+}
+
+/* ---- layout ---------------------------------------------------------------------------- */
+typedef struct lay {
+    const float *x, *x2;
+    float *y;
+    int B, C, C2, HW, H, W;
+} lay;
+
+static void tok_range(void *p, long b, long e)
+{
+    lay *c = p;
+    for (long r = b; r < e; r++) { /* r = batch * HW + position */
+        long bi = r / c->HW, i = r % c->HW;
+        const float *x = c->x + bi * (long)c->C * c->HW + i;
+        float *y = c->y + r * c->C;
+        for (int ch = 0; ch < c->C; ch++) y[ch] = x[(long)ch * c->HW];
+    }
+}
+
+static void cpu_to_tokens(const float *x, int B, int C, int HW, float *y)
+{
+    lay c = {.x = x, .y = y, .B = B, .C = C, .HW = HW};
+    sd_par_for((long)B * HW, 256, tok_range, &c);
+}
+
+static void untok_range(void *p, long b, long e)
+{
+    lay *c = p;
+    for (long r = b; r < e; r++) { /* r = batch * C + channel */
+        long bi = r / c->C, ch = r % c->C;
+        const float *x = c->x + bi * (long)c->HW * c->C + ch;
+        float *y = c->y + r * c->HW;
+        for (int i = 0; i < c->HW; i++) y[i] = x[(long)i * c->C];
+    }
+}
+
+static void cpu_from_tokens(const float *x, int B, int C, int HW, float *y)
+{
+    lay c = {.x = x, .y = y, .B = B, .C = C, .HW = HW};
+    sd_par_for((long)B * C, 8, untok_range, &c);
+}
+
+static void cpu_concat_c(const float *a, int Ca, const float *b, int Cb, int B, int HW, float *y)
+{
+    for (int bi = 0; bi < B; bi++) {
+        memcpy(y + (size_t)bi * (Ca + Cb) * HW, a + (size_t)bi * Ca * HW, (size_t)Ca * HW * sizeof(float));
+        memcpy(y + ((size_t)bi * (Ca + Cb) + Ca) * HW, b + (size_t)bi * Cb * HW, (size_t)Cb * HW * sizeof(float));
+    }
+}
+
+static void up_range(void *p, long b, long e)
+{
+    lay *c = p;
+    int W = c->W, H = c->H;
+    for (long r = b; r < e; r++) { /* r = plane */
+        const float *x = c->x + r * (long)H * W;
+        float *y = c->y + r * 4l * H * W;
+        for (int oy = 0; oy < 2 * H; oy++) {
+            const float *xr = x + (long)(oy / 2) * W;
+            float *yr = y + (long)oy * 2 * W;
+            for (int ox = 0; ox < 2 * W; ox++) yr[ox] = xr[ox / 2];
+        }
+    }
+}
+
+static void cpu_upsample2x(const float *x, int B, int C, int H, int W, float *y)
+{
+    lay c = {.x = x, .y = y, .H = H, .W = W};
+    sd_par_for((long)B * C, 1, up_range, &c);
+}
+
+/* ---- norms ----------------------------------------------------------------------------- */
+typedef struct nrm {
+    const float *x, *g, *b;
+    float *y;
+    int C, HW, G, D, silu;
+    float eps;
+} nrm;
+
+static void gn_range(void *p, long b, long e)
+{
+    nrm *c = p;
+    int cpg = c->C / c->G;
+    long n = (long)cpg * c->HW;
+    for (long r = b; r < e; r++) { /* r = batch * G + group */
+        long bi = r / c->G, gi = r % c->G;
+        const float *x = c->x + (bi * c->C + gi * cpg) * (long)c->HW;
+        float *y = c->y + (bi * c->C + gi * cpg) * (long)c->HW;
+        double s = 0, ss = 0;
+        for (long i = 0; i < n; i++) s += x[i];
+        double mean = s / n;
+        for (long i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
+        float inv = (float)(1.0 / sqrt(ss / n + c->eps)), m = (float)mean;
+        for (int ch = 0; ch < cpg; ch++) {
+            int cc = (int)gi * cpg + ch;
+            float ga = c->g ? c->g[cc] : 1.0f, be = c->b ? c->b[cc] : 0.0f;
+            const float *xc = x + (long)ch * c->HW;
+            float *yc = y + (long)ch * c->HW;
+            for (int i = 0; i < c->HW; i++) {
+                float v = (xc[i] - m) * inv * ga + be;
+                yc[i] = c->silu ? v / (1.0f + expf(-v)) : v;
+            }
+        }
+    }
+}
+
+static void cpu_group_norm(const float *x, int B, int C, int HW, int G, float eps, const float *gamma,
+                           const float *beta, int silu, float *y)
+{
+    nrm c = {.x = x, .g = gamma, .b = beta, .y = y, .C = C, .HW = HW, .G = G, .silu = silu, .eps = eps};
+    sd_par_for((long)B * G, 1, gn_range, &c);
+}
+
+static void ln_range(void *p, long b, long e)
+{
+    nrm *c = p;
+    int D = c->D;
+    for (long r = b; r < e; r++) {
+        const float *x = c->x + r * D;
+        float *y = c->y + r * D;
+        double s = 0, ss = 0;
+        for (int i = 0; i < D; i++) s += x[i];
+        double mean = s / D;
+        for (int i = 0; i < D; i++) ss += (x[i] - mean) * (x[i] - mean);
+        float inv = (float)(1.0 / sqrt(ss / D + c->eps)), m = (float)mean;
+        for (int i = 0; i < D; i++) y[i] = (x[i] - m) * inv * c->g[i] + c->b[i];
+    }
+}
+
+static void cpu_layer_norm(const float *x, int M, int D, float eps, const float *gamma,
+                           const float *beta, float *y)
+{
+    nrm c = {.x = x, .g = gamma, .b = beta, .y = y, .D = D, .eps = eps};
+    sd_par_for(M, 1 + 4096 / (D + 1), ln_range, &c);
+}
+
+/* ---- GEMM-backed ops -------------------------------------------------------------------- */
+typedef struct bias_ctx {
+    float *y;
+    const float *bias;
+    int N;
+} bias_ctx;
+
+static void bias_rows(void *p, long b, long e)
+{
+    bias_ctx *c = p;
+    for (long r = b; r < e; r++)
+        for (int i = 0; i < c->N; i++) c->y[r * c->N + i] += c->bias[i];
+}
+
+static void cpu_linear(const float *x, int M, int K, const float *w, const float *bias, int N, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, x, K, w, K, 0.0f, y, N);
+    if (bias) {
+        bias_ctx c = {y, bias, N};
+        sd_par_for(M, 1 + 16384 / (N + 1), bias_rows, &c);
+    }
+}
+
+typedef struct im2col_ctx {
+    const float *x;
+    float *col;
+    int Cin, H, W, k, stride, pt, pl, Wo, oy0, rows;
+} im2col_ctx;
+
+static void im2col_range(void *p, long b, long e)
+{
+    im2col_ctx *c = p;
+    int k = c->k, Wo = c->Wo;
+    long ncol = (long)c->rows * Wo;
+    for (long r = b; r < e; r++) { /* r = ci * k * k + ky * k + kx */
+        int ci = (int)(r / (k * k)), ky = (int)(r / k % k), kx = (int)(r % k);
+        const float *xc = c->x + (long)ci * c->H * c->W;
+        float *out = c->col + r * ncol;
+        for (int oy = 0; oy < c->rows; oy++) {
+            int iy = (c->oy0 + oy) * c->stride - c->pt + ky;
+            float *o = out + (long)oy * Wo;
+            if (iy < 0 || iy >= c->H) {
+                memset(o, 0, (size_t)Wo * sizeof(float));
+                continue;
+            }
+            const float *xr = xc + (long)iy * c->W;
+            for (int ox = 0; ox < Wo; ox++) {
+                int ix = ox * c->stride - c->pl + kx;
+                o[ox] = (ix >= 0 && ix < c->W) ? xr[ix] : 0.0f;
+            }
+        }
+    }
+}
+
+static void cpu_conv2d(const float *x, int B, int Cin, int H, int W, const float *w, const float *bias,
+                       int Cout, int k, int stride, int pad_top, int pad_left, int Ho, int Wo, float *y)
+{
+    long HWo = (long)Ho * Wo, ckk = (long)Cin * k * k;
+    int direct = k == 1 && stride == 1 && pad_top == 0 && pad_left == 0 && Ho == H && Wo == W;
+    int band = (int)(BAND_FLOATS / (ckk * Wo));
+    if (band < 1) band = 1;
+    if (band > Ho) band = Ho;
+    float *col = direct ? NULL : malloc((size_t)ckk * band * Wo * sizeof(float));
+    for (int b = 0; b < B; b++) {
+        const float *xb = x + (long)b * Cin * H * W;
+        float *yb = y + (long)b * Cout * HWo;
+        if (direct) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, (int)HWo, Cin, 1.0f, w, Cin,
+                        xb, (int)HWo, 0.0f, yb, (int)HWo);
+        } else {
+            for (int oy0 = 0; oy0 < Ho; oy0 += band) {
+                int rows = Ho - oy0 < band ? Ho - oy0 : band;
+                im2col_ctx c = {xb, col, Cin, H, W, k, stride, pad_top, pad_left, Wo, oy0, rows};
+                sd_par_for(ckk, 4, im2col_range, &c);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, rows * Wo, (int)ckk, 1.0f,
+                            w, (int)ckk, col, rows * Wo, 0.0f, yb + (long)oy0 * Wo, (int)HWo);
+            }
+        }
+    }
+    free(col);
+    if (bias) {
+        for (int b = 0; b < B; b++) cpu_add_channel(y + (long)b * Cout * HWo, 1, Cout, (int)HWo, bias);
+    }
+}
+
+typedef struct sm_ctx {
+    float *s;
+    int Tk, q0;
+    int causal;
+} sm_ctx;
+
+static void softmax_rows(void *p, long b, long e)
+{
+    sm_ctx *c = p;
+    for (long r = b; r < e; r++) {
+        float *s = c->s + r * c->Tk;
+        int n = c->causal ? (int)(c->q0 + r + 1) : c->Tk;
+        if (n > c->Tk) n = c->Tk;
+        float m = -INFINITY;
+        for (int j = 0; j < n; j++) m = s[j] > m ? s[j] : m;
+        float sum = 0;
+        for (int j = 0; j < n; j++) {
+            s[j] = expf(s[j] - m);
+            sum += s[j];
+        }
+        float inv = 1.0f / sum;
+        for (int j = 0; j < n; j++) s[j] *= inv;
+        for (int j = n; j < c->Tk; j++) s[j] = 0.0f;
+    }
+}
+
+static void cpu_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv,
+                          int B, int Tq, int Tk, int heads, int dh, float scale, int causal, float *out)
+{
+    int qc = (int)(BAND_FLOATS / Tk);
+    if (qc < 1) qc = 1;
+    if (qc > Tq) qc = Tq;
+    float *s = malloc((size_t)qc * Tk * sizeof(float));
+    int ldo = heads * dh;
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < heads; h++) {
+            const float *qb = q + (long)b * Tq * ldq + h * dh;
+            const float *kb = k + (long)b * Tk * ldk + h * dh;
+            const float *vb = v + (long)b * Tk * ldv + h * dh;
+            float *ob = out + (long)b * Tq * ldo + h * dh;
+            for (int q0 = 0; q0 < Tq; q0 += qc) {
+                int rows = Tq - q0 < qc ? Tq - q0 : qc;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, Tk, dh, scale,
+                            qb + (long)q0 * ldq, ldq, kb, ldk, 0.0f, s, Tk);
+                sm_ctx c = {s, Tk, q0, causal};
+                sd_par_for(rows, 1 + 8192 / (Tk + 1), softmax_rows, &c);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, dh, Tk, 1.0f, s, Tk, vb,
+                            ldv, 0.0f, ob + (long)q0 * ldo, ldo);
+            }
+        }
+    free(s);
+}
+
+static void cpu_upload(float *dst, const float *host, size_t n) { memcpy(dst, host, n * sizeof(float)); }
+
+static const sd_ops g_cpu = {
+    .name = "cpu",
+    .alloc = cpu_alloc,
+    .free = cpu_free,
+    .upload = cpu_upload,
+    .download = cpu_upload,
+    .copy = cpu_copy,
+    .weight = cpu_weight,
+    .conv2d = cpu_conv2d,
+    .linear = cpu_linear,
+    .group_norm = cpu_group_norm,
+    .layer_norm = cpu_layer_norm,
+    .act = cpu_act,
+    .geglu = cpu_geglu,
+    .add = cpu_add,
+    .add_channel = cpu_add_channel,
+    .to_tokens = cpu_to_tokens,
+    .from_tokens = cpu_from_tokens,
+    .concat_c = cpu_concat_c,
+    .upsample2x = cpu_upsample2x,
+    .attention = cpu_attention,
+};
+
+const sd_ops *sd_ops_cpu(void) { return &g_cpu; }
+
+void sd_cpu_set_threads(int n)
+{
+    sd_par_set_threads(n);
+    openblas_set_num_threads(sd_par_threads());
+}
+
+int sd_cpu_threads(void) { return sd_par_threads(); }

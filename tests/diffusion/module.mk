@@ -1,0 +1,22 @@
+# tests/diffusion: the diffusion engine against the golden fixtures (shared/fixtures/diffusion).
+SD_TEST_CFLAGS := -I$(SD_DIR)
+TESTS += test_sd_text
+test_sd_text_SRCS := tests/diffusion/test_sd_text.c $(SD_ENGINE_SRCS)
+test_sd_text_LIBS := $(SD_ENGINE_LIBS)
+test_sd_text_CFLAGS := $(SD_TEST_CFLAGS)
+TESTS += test_sd_unet
+test_sd_unet_SRCS := tests/diffusion/test_sd_unet.c $(SD_ENGINE_SRCS)
+test_sd_unet_LIBS := $(SD_ENGINE_LIBS)
+test_sd_unet_CFLAGS := $(SD_TEST_CFLAGS)
+TESTS += test_sd_vae
+test_sd_vae_SRCS := tests/diffusion/test_sd_vae.c $(SD_ENGINE_SRCS)
+test_sd_vae_LIBS := $(SD_ENGINE_LIBS)
+test_sd_vae_CFLAGS := $(SD_TEST_CFLAGS)
+TESTS += test_sd_sched
+test_sd_sched_SRCS := tests/diffusion/test_sd_sched.c $(SD_ENGINE_SRCS)
+test_sd_sched_LIBS := $(SD_ENGINE_LIBS)
+test_sd_sched_CFLAGS := $(SD_TEST_CFLAGS)
+TESTS += test_sd_pipe
+test_sd_pipe_SRCS := tests/diffusion/test_sd_pipe.c $(SD_ENGINE_SRCS)
+test_sd_pipe_LIBS := $(SD_ENGINE_LIBS)
+test_sd_pipe_CFLAGS := $(SD_TEST_CFLAGS)

@@ -1,0 +1,13 @@
+# tests of the natix source plugin (fixtures in tests/natix/fixtures, made by make_fixtures.js)
+TESTS += test_natix_parquet
+test_natix_parquet_SRCS = tests/natix/test_natix_parquet.c $(NATIX_PQ_SRCS)
+test_natix_parquet_LIBS = $(NATIX_PQ_LIBS) -lcjson -lsodium
+
+TESTS += test_natix_hub
+test_natix_hub_SRCS = tests/natix/test_natix_hub.c tests/natix/mock_hub.c $(NATIX_HUB_SRCS)
+test_natix_hub_LIBS = $(NATIX_HUB_LIBS) -lmicrohttpd
+
+TESTS += test_natix_plugin
+test_natix_plugin_SRCS = tests/natix/test_natix_plugin.c tests/natix/mock_hub.c
+test_natix_plugin_LIBS = -lmicrohttpd -lcjson -lsodium
+test_natix_plugin_DEPS = $(BUILD)/plugins/natix.so
