@@ -16,6 +16,7 @@
 # Variants: `make` (release, -O2), `make SAN=1` (ASan+UBSan, into build/san).
 # `make test` runs the whole suite under ASan/UBSan; `make test-fast` without sanitizers.
 
+.DEFAULT_GOAL := all
 PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0

@@ -88,6 +88,14 @@ static int miner_exe(char *out, size_t len)
 
 pid_t pc_demo_miner_start(const char *const *args, int *port, char *err, size_t errlen)
 {
+    size_t count = 0;
+    *port = 0;
+    return pc_demo_miner_start_ports(args, port, 1, &count, err, errlen);
+}
+
+pid_t pc_demo_miner_start_ports(const char *const *args, int *ports, size_t max, size_t *count,
+                                char *err, size_t errlen)
+{
     char exe[PATH_MAX];
     if (miner_exe(exe, sizeof exe) != 0)
         return snprintf(err, errlen, "demo_miner not found next to proctor (build it with make)"), -1;
@@ -116,14 +124,14 @@ pid_t pc_demo_miner_start(const char *const *args, int *port, char *err, size_t 
     close(fds[1]);
     FILE *f = fdopen(fds[0], "r");
     char line[256];
-    *port = 0;
+    *count = 0;
     while (f && fgets(line, sizeof line, f)) {
         const char *colon = strrchr(line, ':');
-        if (!strncmp(line, "listening on ", 13) && colon) *port = atoi(colon + 1);
+        if (!strncmp(line, "listening on ", 13) && colon && *count < max) ports[(*count)++] = atoi(colon + 1);
         if (!strncmp(line, "ready", 5)) break;
     }
     if (f) fclose(f);
-    if (*port <= 0) {
+    if (*count == 0 || ports[0] <= 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         return snprintf(err, errlen, "demo_miner did not start (see its messages above)"), -1;

@@ -19,6 +19,9 @@ char *pc_demo_photos_dir(void);
 /* A demo miner process on 127.0.0.1 with an ephemeral port. `args` are extra flags (NULL-ended).
  * Returns the pid and sets *port, or -1 with err. */
 pid_t pc_demo_miner_start(const char *const *args, int *port, char *err, size_t errlen);
+/* The same for a miner serving several ports (--count N): up to max ports into ports[]. */
+pid_t pc_demo_miner_start_ports(const char *const *args, int *ports, size_t max, size_t *count,
+                                char *err, size_t errlen);
 void pc_demo_miner_stop(pid_t pid);
 
 /* A deterministic SS58 hotkey for a name (public key from a hash of it; no secret exists). */

@@ -233,6 +233,8 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
     if (!(lp->dendrite = pc_dendrite_new(&dc, err, errlen))) goto fail;
     if (open_scorers(lp, err, errlen) != 0) goto fail;
     if (pc_scores_init(&lp->scores, pc_settings_double(&p->challenge, "alpha"), err, errlen) != 0) goto fail;
+    /* the loader replaces this history with the saved one (keeping its capacity) */
+    if (!(lp->history = pc_history_new((size_t)pc_settings_int(&p->challenge, "history_size")))) goto oom;
     int from_prev = 0;
     int loaded = pc_state_load(lp->state_path, &lp->step, &lp->scores, &lp->history, &from_prev, err, errlen);
     if (loaded < 0) goto fail;
@@ -240,8 +242,6 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
         pc_info("state restored from %s: step %llu%s", from_prev ? "the previous copy" : lp->state_path,
                 (unsigned long long)lp->step, from_prev ? " (the newest file was unusable)" : "");
     if (from_prev) pc_warn("%s", err);
-    if (!lp->history && !(lp->history = pc_history_new((size_t)pc_settings_int(&p->challenge, "history_size"))))
-        goto oom;
     if (sync_scores(lp, err, errlen) != 0) goto fail;
     lp->audit_fd = open(lp->audit_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (lp->audit_fd < 0) {
@@ -482,6 +482,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
         pc_warn("challenge: miners not asked: %s", err);
         for (size_t i = 0; i < n; i++) results[i] = (pc_dendrite_result){.prediction = -1, .reason = "not sent"};
     }
+    double t_answered = mono();
     double now = wall();
     proctor_challenge chal = {lp->step + 1, label, pc_cache_kind_name(served), now};
     for (size_t i = 0; i < n; i++) {
@@ -554,6 +555,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
         snprintf(lp->marks[i].reason, sizeof lp->marks[i].reason, "%s", results[i].reason);
     }
     cJSON_AddNumberToObject(line, "dispatch_to_scored_ms", round((t_scored - t_dispatch) * 1e5) / 100);
+    cJSON_AddNumberToObject(line, "dispatch_to_answers_ms", round((t_answered - t_dispatch) * 1e5) / 100);
     audit(lp, line);
     res.count = n;
     res.marks = lp->marks;

@@ -59,12 +59,7 @@ static inline int64_t pc_irng_int(pc_irng *r, int64_t lo, int64_t hi)
     return lo + (int64_t)(x % range);
 }
 
-/* standard normal (Box-Muller; one value per call keeps the stream simple to replay) */
-static inline double pc_irng_normal(pc_irng *r)
-{
-    double u1 = 1.0 - pc_irng_double(r); /* (0, 1] so log() is finite */
-    double u2 = pc_irng_double(r);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}
+/* standard normal, Marsaglia-Tsang ziggurat (Doornik's 128-layer variant), in irng.c */
+double pc_irng_normal(pc_irng *r);
 
 #endif

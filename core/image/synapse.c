@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pc_synapse_min_short_side(const pc_augment_opts *o, int level, int w, int h)
+int pc_challenge_decode_min_side(const pc_augment_opts *o, int level, int w, int h)
 {
     double s = w < h ? w : h, l = w < h ? h : w;
     double need = o->size;
@@ -33,7 +33,7 @@ int pc_synapse_min_short_side(const pc_augment_opts *o, int level, int w, int h)
     return (int)ceil(need) + 1;
 }
 
-proctor_status pc_synapse_prepare(const void *bytes, size_t len, const pc_augment_opts *o,
+proctor_status pc_challenge_image_prepare(const void *bytes, size_t len, const pc_augment_opts *o,
                                   uint64_t seed, const int *mask_xy, int jpeg_quality,
                                   pc_challenge_image *out, char *err, size_t errlen)
 {
@@ -45,7 +45,7 @@ proctor_status pc_synapse_prepare(const void *bytes, size_t len, const pc_augmen
     if (st != PROCTOR_OK) return st;
     int level = pc_augment_pick_level(o, seed);
     proctor_image img;
-    st = pc_image_decode(bytes, len, pc_synapse_min_short_side(o, level, w, h), &img,
+    st = pc_image_decode(bytes, len, pc_challenge_decode_min_side(o, level, w, h), &img,
                          &out->scale_num, err, errlen);
     if (st != PROCTOR_OK) return st;
     out->orig_width = w;

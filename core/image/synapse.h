@@ -19,14 +19,14 @@ typedef struct pc_challenge_image {
 
 /* mask_xy: the item's mask_center in source pixels, or NULL. jpeg_quality: 75 upstream.
  * On success out->b64 is malloc'd; release with pc_challenge_image_free. */
-proctor_status pc_synapse_prepare(const void *bytes, size_t len, const pc_augment_opts *o,
+proctor_status pc_challenge_image_prepare(const void *bytes, size_t len, const pc_augment_opts *o,
                                   uint64_t seed, const int *mask_xy, int jpeg_quality,
                                   pc_challenge_image *out, char *err, size_t errlen);
 void pc_challenge_image_free(pc_challenge_image *c);
 
 /* The smallest short side a source of w x h may be decoded at for an augmentation of this
  * level so that no output pixel is upsampled (see synapse.c). */
-int pc_synapse_min_short_side(const pc_augment_opts *o, int level, int w, int h);
+int pc_challenge_decode_min_side(const pc_augment_opts *o, int level, int w, int h);
 
 /* The augmentation params plus the decode facts, for the audit log (new cJSON object). */
 cJSON *pc_challenge_image_json(const pc_challenge_image *c);

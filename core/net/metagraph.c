@@ -236,8 +236,8 @@ static int yfail(ydoc *y, const yaml_node_t *n, const char *fmt, const char *wha
 {
     char msg[200];
     snprintf(msg, sizeof msg, fmt, what);
-    snprintf(y->err, y->errlen, "%s:%lu: %s", y->name, n ? (unsigned long)n->start_mark.line + 1 : 0ul,
-             msg);
+    if (n) snprintf(y->err, y->errlen, "%s:%lu: %s", y->name, (unsigned long)n->start_mark.line + 1, msg);
+    else snprintf(y->err, y->errlen, "%s: %s", y->name, msg); /* empty document */
     return -1;
 }
 

@@ -278,8 +278,39 @@ static void test_mask(void)
     pc_image_free(&src);
 }
 
+/* degenerate sources: every level still gives 224x224 (crops fall back, resizes upscale) */
+static void test_tiny(void)
+{
+    int sizes[4][2] = {{1, 1}, {2, 3}, {7, 5}, {300, 2}};
+    pc_augment_opts o;
+    pc_augment_defaults(&o);
+    char err[256];
+    for (int i = 0; i < 4; i++) {
+        proctor_image src;
+        pattern(&src, sizes[i][0], sizes[i][1], 2);
+        int good = 1;
+        for (int level = 0; level < 4; level++) {
+            for (int l = 0; l < 4; l++) o.level_probs[l] = l == level;
+            for (uint64_t seed = 0; seed < 5; seed++) {
+                proctor_image out;
+                pc_augment_params p;
+                proctor_status st = pc_augment(&src, &o, seed, NULL, &out, &p, err, sizeof err);
+                good &= st == PROCTOR_OK && out.width == 224 && out.height == 224 && p.level == level;
+                if (st == PROCTOR_OK) pc_image_free(&out);
+                else diag("%dx%d level %d: %s", sizes[i][0], sizes[i][1], level, err);
+            }
+        }
+        ok(good, "a %dx%d source gives 224x224 at every level", sizes[i][0], sizes[i][1]);
+        pc_image_free(&src);
+    }
+    proctor_image out;
+    pc_augment_defaults(&o);
+    is_int(pc_augment(NULL, &o, 1, NULL, &out, NULL, err, sizeof err), PROCTOR_INVALID, "no source refused");
+}
+
 int main(void)
 {
+    test_tiny();
     test_options();
     test_levels();
     test_replay();

@@ -8,6 +8,7 @@
 #include "reference.h"
 
 #include <jpeglib.h>
+#include <stb_image_write.h>
 
 static void test_sniff(void)
 {
@@ -230,6 +231,47 @@ static void test_color_spaces(void)
     free(j);
 }
 
+/* stb formats: grey PNG and BMP written by stb_image_write, read back as RGB */
+typedef struct mem_sink {
+    unsigned char *buf;
+    size_t len;
+} mem_sink;
+
+static void png_sink(void *ctx, void *data, int size)
+{
+    mem_sink *m = ctx;
+    unsigned char *p = realloc(m->buf, m->len + (size_t)size);
+    if (!p) return;
+    m->buf = p;
+    memcpy(m->buf + m->len, data, (size_t)size);
+    m->len += (size_t)size;
+}
+
+static void test_stb_formats(void)
+{
+    uint8_t grey[6 * 4];
+    for (int i = 0; i < 24; i++) grey[i] = (uint8_t)(i * 10);
+    mem_sink sink = {NULL, 0};
+    char err[256];
+    proctor_image img;
+    ok(stbi_write_png_to_func(png_sink, &sink, 6, 4, 1, grey, 6), "grey PNG written");
+    is_int(pc_image_decode(sink.buf, sink.len, 0, &img, NULL, err, sizeof err), PROCTOR_OK, "grey PNG decodes");
+    ok(img.channels == 3 && img.pixels[3 * 5] == 50 && img.pixels[3 * 5 + 1] == 50 && img.pixels[3 * 5 + 2] == 50,
+       "grey PNG gives R = G = B = grey");
+    pc_image_free(&img);
+    free(sink.buf);
+    sink.buf = NULL, sink.len = 0;
+    proctor_image p;
+    pattern(&p, 5, 3, 1);
+    ok(stbi_write_bmp_to_func(png_sink, &sink, 5, 3, 3, p.pixels), "BMP written");
+    is_int(pc_image_sniff(sink.buf, sink.len), PROCTOR_FORMAT_BMP, "BMP sniffed");
+    is_int(pc_image_decode(sink.buf, sink.len, 0, &img, NULL, err, sizeof err), PROCTOR_OK, "BMP decodes");
+    ok(img.width == 5 && img.height == 3 && image_fnv(&img) == image_fnv(&p), "BMP pixels round trip");
+    pc_image_free(&img);
+    pc_image_free(&p);
+    free(sink.buf);
+}
+
 static void test_crop(void)
 {
     char err[128];
@@ -257,6 +299,7 @@ int main(void)
     test_encode();
     test_color_spaces();
     test_crop();
+    test_stb_formats();
     test_photos();
     return done_testing();
 }

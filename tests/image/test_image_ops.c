@@ -164,8 +164,31 @@ static void test_gnc(void)
     pc_image_free(&b);
 }
 
+/* the ziggurat's moments and tails: mean 0, variance 1, P(|z| > 2) = 0.0455,
+ * P(|z| > 3.4426) = 0.000576 (samples from the tail layer) */
+static void test_normal(void)
+{
+    pc_irng r;
+    pc_irng_seed(&r, 2024);
+    int n = 400000, over2 = 0, tail = 0;
+    double sum = 0, sq = 0;
+    for (int i = 0; i < n; i++) {
+        double z = pc_irng_normal(&r);
+        sum += z;
+        sq += z * z;
+        over2 += fabs(z) > 2.0;
+        tail += fabs(z) > 3.442619855899;
+    }
+    double mean = sum / n, var = sq / n - mean * mean;
+    ok(fabs(mean) < 0.01, "normal mean %.4f ~ 0", mean);
+    ok(fabs(var - 1.0) < 0.01, "normal variance %.4f ~ 1", var);
+    ok(fabs((double)over2 / n - 0.0455) < 0.002, "P(|z| > 2) = %.4f ~ 0.0455", (double)over2 / n);
+    ok(tail > 150 && tail < 320, "tail beyond 3.44: %d of %d (expect ~230)", tail, n);
+}
+
 int main(void)
 {
+    test_normal();
     test_pil_resize();
     test_float_resize();
     test_cv_resize();

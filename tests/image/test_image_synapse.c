@@ -41,12 +41,12 @@ static void test_min_short_side(void)
 {
     pc_augment_opts o;
     pc_augment_defaults(&o);
-    is_int(pc_synapse_min_short_side(&o, 0, 4032, 3024), 225, "level 0 needs a 224 short side (+1)");
+    is_int(pc_challenge_decode_min_side(&o, 0, 4032, 3024), 225, "level 0 needs a 224 short side (+1)");
     /* 4:3: the smallest crop is sqrt(0.2 * 4/3) = 0.516 of the short side -> 434.0 + 1 */
-    int need = pc_synapse_min_short_side(&o, 3, 4032, 3024);
+    int need = pc_challenge_decode_min_side(&o, 3, 4032, 3024);
     is_int(need, (int)ceil(224 / sqrt(0.2 * 4032.0 / 3024.0)) + 1, "level 3 on 4:3 needs %d", need);
-    is_int(pc_synapse_min_short_side(&o, 1, 3000, 600), 225, "a 5:1 panorama needs only 224 (+1)");
-    is_int(pc_synapse_min_short_side(&o, 1, 2786, 692), (int)ceil(224 / sqrt(0.2 * 2786 / 692.0)) + 1,
+    is_int(pc_challenge_decode_min_side(&o, 1, 3000, 600), 225, "a 5:1 panorama needs only 224 (+1)");
+    is_int(pc_challenge_decode_min_side(&o, 1, 2786, 692), (int)ceil(224 / sqrt(0.2 * 2786 / 692.0)) + 1,
            "a 4:1 panorama needs a little more");
 }
 
@@ -61,7 +61,7 @@ static void test_prepare(void)
     int levels[4] = {0}, all_ok = 1, scale_ok = 1;
     for (uint64_t seed = 100; seed < 140; seed++) {
         pc_challenge_image c;
-        if (pc_synapse_prepare(jpg, len, &o, seed, NULL, 75, &c, err, sizeof err) != PROCTOR_OK) {
+        if (pc_challenge_image_prepare(jpg, len, &o, seed, NULL, 75, &c, err, sizeof err) != PROCTOR_OK) {
             diag("seed %d: %s", (int)seed, err);
             all_ok = 0;
             continue;
@@ -86,8 +86,8 @@ static void test_prepare(void)
 
     pc_challenge_image a, b;
     int mask[2] = {1500, 100};
-    is_int(pc_synapse_prepare(jpg, len, &o, 4242, mask, 75, &a, err, sizeof err), PROCTOR_OK, "prepare");
-    is_int(pc_synapse_prepare(jpg, len, &o, 4242, mask, 75, &b, err, sizeof err), PROCTOR_OK, "again");
+    is_int(pc_challenge_image_prepare(jpg, len, &o, 4242, mask, 75, &a, err, sizeof err), PROCTOR_OK, "prepare");
+    is_int(pc_challenge_image_prepare(jpg, len, &o, 4242, mask, 75, &b, err, sizeof err), PROCTOR_OK, "again");
     ok(a.b64_len == b.b64_len && strcmp(a.b64, b.b64) == 0, "same seed, same base64");
     if (a.params.level >= 1)
         ok(a.params.has_mask && a.params.mask_x == 1500 * a.params.src_width / 1600,
@@ -103,10 +103,10 @@ static void test_prepare(void)
     pc_challenge_image_free(&b);
 
     pc_challenge_image c;
-    is_int(pc_synapse_prepare(jpg, len / 3, &o, 1, NULL, 75, &c, err, sizeof err), PROCTOR_INVALID,
+    is_int(pc_challenge_image_prepare(jpg, len / 3, &o, 1, NULL, 75, &c, err, sizeof err), PROCTOR_INVALID,
            "truncated source refused: %s", err);
     ok(c.b64 == NULL, "nothing allocated on error");
-    is_int(pc_synapse_prepare("nope", 4, &o, 1, NULL, 75, &c, err, sizeof err), PROCTOR_INVALID,
+    is_int(pc_challenge_image_prepare("nope", 4, &o, 1, NULL, 75, &c, err, sizeof err), PROCTOR_INVALID,
            "non-image refused");
     free(jpg);
 }
@@ -125,7 +125,7 @@ static void test_photo(void)
     pc_augment_opts o;
     pc_augment_defaults(&o);
     pc_challenge_image c;
-    is_int(pc_synapse_prepare(b, len, &o, 9, NULL, 75, &c, err, sizeof err), PROCTOR_OK,
+    is_int(pc_challenge_image_prepare(b, len, &o, 9, NULL, 75, &c, err, sizeof err), PROCTOR_OK,
            "RGBA PNG fixture prepares");
     ok(check_b64(&c) && c.scale_num == 8, "PNG decoded at full size, 224x224 JPEG out");
     pc_challenge_image_free(&c);

@@ -7,6 +7,7 @@
 #include "../tap.h"
 
 #include <cjson/cJSON.h>
+#include <snappy-c.h>
 #include <sodium.h>
 #include <sys/resource.h>
 
@@ -113,10 +114,15 @@ static void check_file(const char *name, const cJSON *exp)
     is_int(pq_num_rows(f), cJSON_GetObjectItem(exp, "num_rows")->valueint, "%s: num_rows", name);
     is_int(pq_num_row_groups(f), cJSON_GetObjectItem(exp, "row_groups")->valueint, "%s: row groups", name);
     int flat = cJSON_IsTrue(cJSON_GetObjectItem(exp, "flat_image"));
+    const char *imgcol = cJSON_GetStringValue(cJSON_GetObjectItem(exp, "image_column"));
+    ok(imgcol && pq_find_column(f, imgcol) >= 0, "%s: image column %s present", name, imgcol ? imgcol : "?");
+    if (!imgcol) imgcol = "image.bytes";
+    const char *hf = pq_metadata(f, "huggingface");
+    ok(hf && strstr(hf, "\"Image\""), "%s: footer key/value 'huggingface' read", name);
     const char *codec = cJSON_GetArrayItem(cJSON_GetObjectItem(exp, "codecs"), 0)->valuestring;
     is_str(pq_codec_name(pq_column_codec(f, 0, 0)), codec, "%s: codec", name);
 
-    cell *img = read_column(f, flat ? "image" : "image.bytes", err, sizeof err);
+    cell *img = read_column(f, imgcol, err, sizeof err);
     ok(img != NULL, "%s: image column reads (%s)", name, img ? "" : err);
     cell *ipath = flat ? NULL : read_column(f, "image.path", err, sizeof err);
     ok(flat || ipath, "%s: image.path reads (%s)", name, ipath || flat ? "" : err);
@@ -170,7 +176,7 @@ static void check_file(const char *name, const cJSON *exp)
     int64_t pick[2] = {0, pq_row_group_rows(f, g) - 1};
     cell *sp = calloc((size_t)pq_num_rows(f), sizeof *sp);
     sink s = {sp, base};
-    int rc = pq_read_rows(f, g, pq_find_column(f, flat ? "image" : "image.bytes"), pick, 2, collect, &s, err, sizeof err);
+    int rc = pq_read_rows(f, g, pq_find_column(f, imgcol), pick, 2, collect, &s, err, sizeof err);
     ok(rc == 0 && strcmp(sp[base].sha, img[base].sha) == 0 && sp[base + pick[1]].is_null == img[base + pick[1]].is_null &&
        strcmp(sp[base + pick[1]].sha, img[base + pick[1]].sha) == 0, "%s: sparse read equals full read", name);
     free_cells(sp, pq_num_rows(f));
@@ -322,10 +328,168 @@ static void vectors(void)
     ok(t.err == PQ_TE_CORRUPT, "thrift: an 11-byte varint is refused");
 }
 
+
+/* ---- hand-made hostile pages ------------------------------------------------------------------
+ * The fixtures come from a real writer, which never writes absurd page headers; these files are
+ * assembled here byte by byte (Thrift compact) around one REQUIRED BYTE_ARRAY column "x" so each
+ * header field can lie on its own. */
+typedef struct wbuf { uint8_t b[4096]; size_t n; } wbuf;
+static void wb(wbuf *o, const void *p, size_t n) { memcpy(o->b + o->n, p, n), o->n += n; }
+static void wbyte(wbuf *o, uint8_t v) { wb(o, &v, 1); }
+static void wvar(wbuf *o, uint64_t v) { while (v >= 0x80) wbyte(o, (uint8_t)(v | 0x80)), v >>= 7; wbyte(o, (uint8_t)v); }
+static void wzz(wbuf *o, int64_t v) { wvar(o, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+static void wfi(wbuf *o, int delta, int type) { wbyte(o, (uint8_t)(delta << 4 | type)); }
+static void wu32(wbuf *o, uint32_t v) { uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)}; wb(o, b, 4); }
+
+typedef struct page { int type; int64_t usize, csize, nvals; int enc; const uint8_t *body; size_t len; } page;
+
+static void wpage(wbuf *o, const page *pg)
+{
+    wfi(o, 1, 5), wzz(o, pg->type);
+    wfi(o, 1, 5), wzz(o, pg->usize);
+    wfi(o, 1, 5), wzz(o, pg->csize);
+    wfi(o, pg->type == 2 ? 4 : 2, 12);               /* field 7 (dictionary) or 5 (data v1) */
+    wfi(o, 1, 5), wzz(o, pg->nvals);
+    wfi(o, 1, 5), wzz(o, pg->enc);
+    wbyte(o, 0);
+    wbyte(o, 0);
+    wb(o, pg->body, pg->len);
+}
+
+/* PAR1 | pages | FileMetaData(one row group of `rows`, column x) | len | PAR1 */
+static size_t craft(uint8_t *out, int codec, int64_t rows, const page *pages, int npages)
+{
+    wbuf o = {.n = 0};
+    wb(&o, "PAR1", 4);
+    int64_t start = (int64_t)o.n, dict = -1, data = -1;
+    for (int i = 0; i < npages; i++) {
+        if (pages[i].type == 2 && dict < 0) dict = (int64_t)o.n;
+        if (pages[i].type == 0 && data < 0) data = (int64_t)o.n;
+        wpage(&o, &pages[i]);
+    }
+    int64_t total = (int64_t)o.n - start;
+    size_t fstart = o.n;
+    wfi(&o, 1, 5), wzz(&o, 1);                          /* version */
+    wfi(&o, 1, 9), wbyte(&o, 2 << 4 | 12);              /* schema: 2 elements */
+    wfi(&o, 4, 8), wvar(&o, 6), wb(&o, "schema", 6), wfi(&o, 1, 5), wzz(&o, 1), wbyte(&o, 0);
+    wfi(&o, 1, 5), wzz(&o, 6), wfi(&o, 2, 5), wzz(&o, 0), wfi(&o, 1, 8), wvar(&o, 1), wb(&o, "x", 1), wbyte(&o, 0);
+    wfi(&o, 1, 6), wzz(&o, rows);                       /* num_rows */
+    wfi(&o, 1, 9), wbyte(&o, 1 << 4 | 12);              /* row_groups: 1 */
+    wfi(&o, 1, 9), wbyte(&o, 1 << 4 | 12);              /*   columns: 1 */
+    wfi(&o, 3, 12);                                     /*     meta_data */
+    wfi(&o, 1, 5), wzz(&o, 6);
+    wfi(&o, 1, 9), wbyte(&o, 1 << 4 | 5), wzz(&o, 0);
+    wfi(&o, 1, 9), wbyte(&o, 1 << 4 | 8), wvar(&o, 1), wb(&o, "x", 1);
+    wfi(&o, 1, 5), wzz(&o, codec);
+    wfi(&o, 1, 6), wzz(&o, rows);
+    wfi(&o, 1, 6), wzz(&o, total);
+    wfi(&o, 1, 6), wzz(&o, total);
+    wfi(&o, 2, 6), wzz(&o, data >= 0 ? data : start);
+    if (dict >= 0) wfi(&o, 2, 6), wzz(&o, dict);
+    wbyte(&o, 0);                                       /*     end meta_data */
+    wbyte(&o, 0);                                       /*   end column chunk */
+    wfi(&o, 2, 6), wzz(&o, rows);                       /*   row group num_rows (id 3) */
+    wbyte(&o, 0);                                       /* end row group */
+    wbyte(&o, 0);                                       /* end FileMetaData */
+    wu32(&o, (uint32_t)(o.n - fstart));
+    wb(&o, "PAR1", 4);
+    memcpy(out, o.b, o.n);
+    return o.n;
+}
+
+static int first_value(void *user, int64_t row, const pq_value *v)
+{
+    (void)row;
+    snprintf(user, 64, "%.*s", (int)v->len, (const char *)v->bytes);
+    return 0;
+}
+
+static int read_x(const uint8_t *b, size_t n, char *got, char *err, size_t errlen, size_t *peak)
+{
+    pq_file *f;
+    got[0] = err[0] = 0;
+    *peak = 0;
+    if (pq_open_mem(&f, b, n, NULL, err, errlen)) return -1;
+    int64_t rows[2] = {0, 1};
+    int rc = pq_read_rows(f, 0, 0, rows, pq_row_group_rows(f, 0) < 2 ? 1 : 2, first_value, got, err, errlen);
+    *peak = pq_memory_peak(f);
+    pq_close(f);
+    return rc;
+}
+
+static void hostile_pages(void)
+{
+    uint8_t file[4096], plain[16], body[64];
+    char got[64] = "", err[256] = "";
+    size_t n, peak;
+    memcpy(plain, "\x05\x00\x00\x00" "hello" "\x03\x00\x00\x00" "abc", 16);
+    page good = {0, 16, 16, 2, 0, plain, 16};
+    n = craft(file, 0, 2, &good, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) == 0 && !strcmp(got, "abc"), "crafted baseline reads (%s%s)", got, err);
+
+    /* a page that claims 1 GiB uncompressed from 20 snappy bytes: refused before allocating */
+    size_t zn = sizeof body;
+    snappy_compress((const char *)plain, 16, (char *)body, &zn);
+    page bomb = {0, 1 << 30, (int64_t)zn, 2, 0, body, zn};
+    n = craft(file, 1, 2, &bomb, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "claims"), "1 GiB page from %zu bytes -> %s", zn, err);
+    ok(peak < (1u << 20), "  and nothing big was allocated (%zu bytes)", peak);
+    /* the same with zstd and gzip: the codec's own ratio caps it */
+    page zbomb = {0, 1 << 30, 9, 2, 0, (const uint8_t *)"\x28\xb5\x2f\xfd\x00\x00\x00\x00\x00", 9};
+    n = craft(file, 6, 2, &zbomb, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "claims") && peak < (1u << 20), "zstd 1 GiB claim -> %s", err);
+    n = craft(file, 2, 2, &zbomb, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "claims") && peak < (1u << 20), "gzip 1 GiB claim -> %s", err);
+    /* compressed size past the chunk */
+    page past = {0, 16, 1 << 20, 2, 0, plain, 16};
+    n = craft(file, 0, 2, &past, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "runs past its chunk"), "page past its chunk -> %s", err);
+    /* a byte array whose length runs past the page */
+    uint8_t longba[16];
+    memcpy(longba, plain, 16);
+    memcpy(longba, "\xff\xff\xff\x7f", 4);
+    page ba = {0, 16, 16, 2, 0, longba, 16};
+    n = craft(file, 0, 2, &ba, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "runs past the page"), "byte array of 2 GiB -> %s", err);
+    /* more values than the row group has rows */
+    page many = {0, 16, 16, 1000000, 0, plain, 16};
+    n = craft(file, 0, 2, &many, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "too many values"), "a page of 10^6 values in 2 rows -> %s", err);
+    /* negative sizes */
+    page neg = {0, -5, 16, 2, 0, plain, 16};
+    n = craft(file, 0, 2, &neg, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "negative"), "negative page size -> %s", err);
+    /* dictionary claiming 2^31-1 entries in 16 bytes; and an index beyond the dictionary */
+    const uint8_t idx[] = {1, 0x02, 0x00, 0x02, 0x01}; /* width 1: RLE run of 1 x 0, then 1 x 1 */
+    page dict[2] = {{2, 16, 16, 0x7fffffff, 0, plain, 16}, {0, 5, 5, 2, 8, idx, 5}};
+    n = craft(file, 0, 2, dict, 2);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "dictionary of"), "dictionary of 2^31-1 entries -> %s", err);
+    ok(peak < (1u << 20), "  and nothing big was allocated (%zu bytes)", peak);
+    dict[0].nvals = 2;
+    n = craft(file, 0, 2, dict, 2);
+    ok(read_x(file, n, got, err, sizeof err, &peak) == 0 && !strcmp(got, "abc"), "dictionary page + RLE indices read (%s%s)", got, err);
+    const uint8_t idx_bad[] = {3, 0x02, 0x00, 0x02, 0x07}; /* index 7 of 2 */
+    dict[1].body = idx_bad;
+    n = craft(file, 0, 2, dict, 2);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "dictionary index 7"), "index beyond the dictionary -> %s", err);
+    /* dictionary-encoded page without a dictionary page; a second dictionary page */
+    page nodict = {0, 5, 5, 2, 8, idx, 5};
+    n = craft(file, 0, 2, &nodict, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "without a dictionary"), "no dictionary -> %s", err);
+    page twodict[3] = {{2, 16, 16, 2, 0, plain, 16}, {2, 16, 16, 2, 0, plain, 16}, {0, 5, 5, 2, 8, idx, 5}};
+    n = craft(file, 0, 2, twodict, 3);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "second dictionary"), "two dictionary pages -> %s", err);
+    /* unsupported encodings are named */
+    page delta = {0, 16, 16, 2, 7, plain, 16};
+    n = craft(file, 0, 2, &delta, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "DELTA_BYTE_ARRAY"), "unsupported encoding named -> %s", err);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     vectors();
+    hostile_pages();
     char *js = slurp(FIX "expected.json", NULL);
     if (!js) skip_all("tests/natix/fixtures/expected.json missing (run from the repository root)");
     cJSON *root = cJSON_Parse(js);

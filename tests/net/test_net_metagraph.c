@@ -117,6 +117,8 @@ static void test_yaml(void)
         {"- uid: 1\n  hotkey: " HK1 "\n  ip: 1.2.3.400\n", "bad.yaml:1: uid 1: ip"},
         {"neurons: [\n  {uid: 1,\n", "bad.yaml:3:"},
         {"hello\n", "bad.yaml:1: expected a list"},
+        {"", "bad.yaml: expected a list"},
+        {"neurons: 5\n", "bad.yaml:1: expected a list"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         pc_metagraph_init(&m);

@@ -39,7 +39,7 @@ int sd_model_load(sd_model *m, const sd_ops *ops, const char *dir, const sd_load
     const char *need[] = {"unet", "vae", "scheduler", "text_encoder", "tokenizer", "text_encoder_2", "tokenizer_2"};
     for (int i = 0; i < (m->xl ? 7 : 5); i++)
         if (!component(idx, need[i], NULL, cls, sizeof cls)) {
-            snprintf(err, errlen, "%s: component \"%s\" is missing or null (a %s pipeline needs it)", path, need[i],
+            snprintf(err, errlen, "%s: component \"%s\" is missing or null (needed by %s pipelines)", path, need[i],
                      m->xl ? "SDXL" : "SD");
             goto out;
         }

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -343,6 +344,50 @@ static int squeeze(const int64_t *s, int n)
     return n;
 }
 
+void sd_weights_init_random(sd_weights *w, uint64_t seed)
+{
+    memset(w, 0, sizeof *w);
+    w->random = 1;
+    w->rng = seed ? seed : 1;
+}
+
+static void own(sd_weights *w, float *p)
+{
+    if (w->nowned == w->capowned) {
+        w->capowned = w->capowned ? 2 * w->capowned : 64;
+        w->owned = realloc(w->owned, (size_t)w->capowned * sizeof *w->owned);
+    }
+    w->owned[w->nowned++] = p;
+}
+
+static const float *synth(sd_weights *w, const char *name, const int64_t *d, int nd)
+{
+    int64_t numel = 1, fan_in = 1;
+    for (int i = 0; i < nd; i++) numel *= d[i];
+    for (int i = 1; i < nd; i++) fan_in *= d[i];
+    float *p = malloc((size_t)numel * sizeof(float) + 1);
+    if (!p) {
+        fail(w, "tensor %s: out of memory", name);
+        return NULL;
+    }
+    size_t nl = strlen(name);
+    int gain = nd == 1 && nl > 7 && strcmp(name + nl - 7, ".weight") == 0 && strstr(name, "norm");
+    float a = sqrtf(3.0f / (float)fan_in);
+    for (int64_t i = 0; i < numel; i++) {
+        if (nd < 2) {
+            p[i] = gain ? 1.0f : 0.0f;
+            continue;
+        }
+        uint64_t x = (w->rng += 0x9e3779b97f4a7c15ull); /* splitmix64 */
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+        x ^= x >> 31;
+        p[i] = a * (2.0f * (float)((x >> 40) * 0x1.0p-24) - 1.0f);
+    }
+    own(w, p);
+    return p;
+}
+
 const float *sd_w(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3, const char *fmt, ...)
 {
     char name[512];
@@ -351,14 +396,15 @@ const float *sd_w(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3,
     vsnprintf(name, sizeof name, fmt, ap);
     va_end(ap);
     if (w->failed) return NULL;
+    int64_t want[4] = {d0, d1, d2, d3};
+    int nw = 0;
+    while (nw < 4 && want[nw] > 0) nw++;
+    if (w->random) return synth(w, name, want, nw);
     const sd_st_tensor *t = sd_weights_find(w, name);
     if (!t) {
         fail(w, "%s: missing tensor %s", w->nfiles ? w->files[0].path : "?", name);
         return NULL;
     }
-    int64_t want[4] = {d0, d1, d2, d3};
-    int nw = 0;
-    while (nw < 4 && want[nw] > 0) nw++;
     int a = squeeze(want, nw), b = squeeze(t->shape, t->ndim);
     int same = a == b;
     for (int i = 0; same && i < a; i++) same = want[i] == t->shape[i];
@@ -382,11 +428,7 @@ const float *sd_w(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3,
         return NULL;
     }
     sd_st_to_f32(t, copy);
-    if (w->nowned == w->capowned) {
-        w->capowned = w->capowned ? 2 * w->capowned : 64;
-        w->owned = realloc(w->owned, (size_t)w->capowned * sizeof *w->owned);
-    }
-    w->owned[w->nowned++] = copy;
+    own(w, copy);
     return copy;
 }
 

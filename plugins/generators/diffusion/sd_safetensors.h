@@ -47,6 +47,8 @@ typedef struct sd_weights {
     int nowned, capowned;
     int failed;
     char err[512]; /* the first error */
+    int random;    /* synthetic weights (benchmarks): sd_w makes each tensor up */
+    uint64_t rng;
 } sd_weights;
 
 /* Open the weights in `dir` named `stem` (e.g. "diffusion_pytorch_model" or "model"):
@@ -55,6 +57,10 @@ typedef struct sd_weights {
 int sd_weights_open(sd_weights *w, const char *dir, const char *stem, const char *variant,
                     char *err, size_t errlen);
 void sd_weights_close(sd_weights *w);
+/* Synthetic weights for benchmarking real architectures without downloads: every sd_w call
+ * returns a fresh tensor of the requested shape — matrices uniform with variance 1/fan_in,
+ * norm gains 1, everything else 0. */
+void sd_weights_init_random(sd_weights *w, uint64_t seed);
 const sd_st_tensor *sd_weights_find(const sd_weights *w, const char *name);
 
 /* Fetch a float32 view of tensor `name` whose shape must be (d0, d1, d2, d3) with trailing

@@ -3,6 +3,7 @@
 #include "sd_json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ void sd_timestep_embedding(const float *t, int n, int dim, int flip, float shift
 
 static int str_is(const char *s, const char *want) { return s && strcmp(s, want) == 0; }
 
-int sd_unet_load(sd_unet *u, const sd_ops *ops, const char *dir, const char *variant, char *err,
+static int load(sd_unet *u, const sd_ops *ops, const char *dir, const char *variant, uint64_t seed, char *err,
                  size_t errlen)
 {
     memset(u, 0, sizeof *u);
@@ -106,7 +107,8 @@ int sd_unet_load(sd_unet *u, const sd_ops *ops, const char *dir, const char *var
     u->tproj_dim = boc[0];
     u->time_dim = 4 * boc[0];
     sd_weights *w = &u->w;
-    if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
+    if (seed) sd_weights_init_random(w, seed);
+    else if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
     sd_conv_load(w, &u->conv_in, u->in_ch, boc[0], 3, "conv_in");
     u->t1w = sd_w(w, u->time_dim, u->tproj_dim, 0, 0, "time_embedding.linear_1.weight");
     u->t1b = sd_w(w, u->time_dim, 0, 0, 0, "time_embedding.linear_1.bias");
@@ -198,6 +200,16 @@ out:
     cJSON_Delete(c);
     if (rc) sd_unet_free(u);
     return rc;
+}
+
+int sd_unet_load(sd_unet *u, const sd_ops *ops, const char *dir, const char *variant, char *err, size_t errlen)
+{
+    return load(u, ops, dir, variant, 0, err, errlen);
+}
+
+int sd_unet_load_random(sd_unet *u, const sd_ops *ops, const char *dir, uint64_t seed, char *err, size_t errlen)
+{
+    return load(u, ops, dir, NULL, seed ? seed : 1, err, errlen);
 }
 
 void sd_unet_free(sd_unet *u)

@@ -5,6 +5,8 @@
 
 #include "sd_nn.h"
 
+#include <stdint.h>
+
 #define SD_UNET_MAX_LEVELS 6
 
 typedef struct sd_ublock {
@@ -34,6 +36,9 @@ typedef void (*sd_unet_dbg)(void *ctx, const char *name, const float *dev, size_
 
 int sd_unet_load(sd_unet *u, const sd_ops *ops, const char *dir, const char *variant, char *err,
                  size_t errlen);
+/* The architecture of dir/config.json with synthetic weights (sd_weights_init_random): for
+ * benchmarks at real sizes without downloading checkpoints. */
+int sd_unet_load_random(sd_unet *u, const sd_ops *ops, const char *dir, uint64_t seed, char *err, size_t errlen);
 void sd_unet_free(sd_unet *u);
 /* x [B, in_ch, H, W] (device), t[B] host timesteps, ctx [B, Tc, ctx_dim] (device);
  * text_embeds [B, add_in_dim - 6*add_time_dim] and time_ids [B, 6] host (SDXL only).

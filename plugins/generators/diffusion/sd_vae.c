@@ -3,6 +3,7 @@
 #include "sd_json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static void load_mid(sd_vae *v, sd_vae_half *hf, int C, const char *side)
     sd_resnet_load(&v->w, &hf->mid_res[1], C, C, 0, v->groups, 1e-6f, p);
 }
 
-int sd_vae_load(sd_vae *v, const sd_ops *ops, const char *dir, const char *variant, char *err,
+static int load(sd_vae *v, const sd_ops *ops, const char *dir, const char *variant, uint64_t seed, char *err,
                 size_t errlen)
 {
     memset(v, 0, sizeof *v);
@@ -71,7 +72,8 @@ int sd_vae_load(sd_vae *v, const sd_ops *ops, const char *dir, const char *varia
         }
     }
     sd_weights *w = &v->w;
-    if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
+    if (seed) sd_weights_init_random(w, seed);
+    else if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
     /* encoder */
     sd_conv_load(w, &v->enc.conv_in, v->in_ch, boc[0], 3, "encoder.conv_in");
     int ch = boc[0];
@@ -125,6 +127,16 @@ out:
     cJSON_Delete(c);
     if (rc) sd_vae_free(v);
     return rc;
+}
+
+int sd_vae_load(sd_vae *v, const sd_ops *ops, const char *dir, const char *variant, char *err, size_t errlen)
+{
+    return load(v, ops, dir, variant, 0, err, errlen);
+}
+
+int sd_vae_load_random(sd_vae *v, const sd_ops *ops, const char *dir, uint64_t seed, char *err, size_t errlen)
+{
+    return load(v, ops, dir, NULL, seed ? seed : 1, err, errlen);
 }
 
 void sd_vae_free(sd_vae *v)

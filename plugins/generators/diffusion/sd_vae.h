@@ -4,6 +4,8 @@
 
 #include "sd_nn.h"
 
+#include <stdint.h>
+
 #define SD_VAE_MAX_LEVELS 6
 
 typedef struct sd_vblock {
@@ -33,6 +35,9 @@ typedef void (*sd_vae_dbg)(void *ctx, const char *name, const float *dev, size_t
 
 int sd_vae_load(sd_vae *v, const sd_ops *ops, const char *dir, const char *variant, char *err,
                 size_t errlen);
+/* The architecture of dir/config.json with synthetic weights (sd_weights_init_random): for
+ * benchmarks at real sizes without downloading checkpoints. */
+int sd_vae_load_random(sd_vae *v, const sd_ops *ops, const char *dir, uint64_t seed, char *err, size_t errlen);
 void sd_vae_free(sd_vae *v);
 /* x [B, in_ch, H, W] in [-1, 1] (device) -> moments [B, 2*latent, H/8, W/8] (device). */
 int sd_vae_encode(const sd_vae *v, const float *x, int B, int H, int W, float *moments, sd_vae_dbg dbg,

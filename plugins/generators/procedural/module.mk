@@ -4,6 +4,8 @@ PROCEDURAL_RENDER_SRCS := plugins/generators/procedural/pr_raster.c \
                           plugins/generators/procedural/pr_objects.c \
                           plugins/generators/procedural/pr_items.c \
                           plugins/generators/procedural/pr_scene.c \
+                          plugins/generators/procedural/pr_backdrop.c \
+                          plugins/generators/procedural/pr_place.c \
                           plugins/generators/procedural/pr_edit.c \
                           plugins/generators/procedural/pr_describe.c \
                           plugins/generators/procedural/pr_hints.c \

@@ -105,14 +105,18 @@ static void add_roadwork(const geom *g, pr_items *it, pr_rng *r, int n, const pr
         float t = m.cones > 1 ? (float)i / (float)(m.cones - 1) : 0.5f;
         put_item(g, it, m.drums ? PR_DRUM : PR_CONE, x_out + (x_in - x_out) * t, z0 + (z1 - z0) * t, 1, 0, 0, pr_rgb3(0, 0, 0));
     }
-    int red = pr_chance(r, 0.5);
+    int red = pr_chance(r, 0.35);
     for (int i = 0; i < m.barriers; i++)
         put_item(g, it, PR_BARRIER, x_in + side * 1.0f, z1 + 1.5f + 5.0f * i, (float)pr_uniform(r, 1.5, 2.2), red, 0, pr_rgb3(0, 0, 0));
-    if (m.signs)
-        put_item(g, it, PR_SIGN, x_out + side * 0.6f, fmaxf(g->zmin * 1.1f, z0 - 2), 1, pr_chance(r, 0.35), pr_chance(r, 0.3), pr_rgb3(0, 0, 0));
-    for (int i = 0; i < m.workers; i++)
+    if (m.signs) {
+        int yellow = pr_chance(r, 0.35), glyph = pr_chance(r, 0.3);
+        put_item(g, it, PR_SIGN, x_out + side * 0.6f, fmaxf(g->zmin * 1.1f, z0 - 2), 1, yellow, glyph, pr_rgb3(0, 0, 0));
+    }
+    for (int i = 0; i < m.workers; i++) {
+        int vest = pr_chance(r, 0.5), skin = pr_int(r, 0, 2);
         put_item(g, it, PR_WORKER, (x_in + x_out) * 0.5f + side * (0.5f - 1.2f * i), (z0 + z1) * 0.5f + 2 + 3.0f * i, 1,
-                 pr_chance(r, 0.5), pr_int(r, 0, 2), pr_rgb3(0, 0, 0));
+                 vest, skin, pr_rgb3(0, 0, 0));
+    }
     if (it->n == 0) /* everything fell outside the frame: one cone near the middle */
         put_item(g, it, PR_CONE, side * 0.5f, (g->zmin + g->zmax) * 0.4f, 1, 0, 0, pr_rgb3(0, 0, 0));
 }
@@ -158,8 +162,8 @@ void pr_edit_image(proctor_image *img, uint64_t seed, int label, double strength
             for (int i = 0; i < cars * 4 && items.n < cars; i++) {
                 int taxi;
                 pr_rgb col = pr_car_color(&r, 1, &taxi);
-                put_item(&g, &items, PR_CAR, (float)pr_uniform(&r, -2.8, 2.8),
-                         (float)pr_uniform(&r, g.zmin * 1.3, g.zmax), 1, taxi, 0, col);
+                float x = (float)pr_uniform(&r, -2.8, 2.8), z = (float)pr_uniform(&r, g.zmin * 1.3, g.zmax);
+                put_item(&g, &items, PR_CAR, x, z, 1, taxi, 0, col);
             }
         }
     }

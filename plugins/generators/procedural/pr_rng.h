@@ -1,6 +1,7 @@
 /* pr_rng.h — the procedural renderer's own small RNG (splitmix64 seeding, xoshiro256**).
  * The renderer never uses the host's RNG: the same request seed must give the same pixels
- * in the plugin, in the demo-photo tool and in tests. */
+ * in the plugin, in the demo-photo tool and in tests. Keep one draw per function argument list
+ * or operand pair: C leaves their evaluation order open, and compilers differ. */
 #ifndef PR_RNG_H
 #define PR_RNG_H
 

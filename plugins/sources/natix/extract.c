@@ -166,13 +166,34 @@ static int on_image_(void *user, int64_t r, const pq_value *v)
     return 0;
 }
 
-/* The image column: first top-level field whose name contains "image"; a struct's child named
- * like "bytes" (or "image"), or the field itself when it is a BYTE_ARRAY leaf. */
+/* The top-level field `datasets` declared as an Image feature in the footer's "huggingface"
+ * metadata ({"info": {"features": {"<name>": {"_type": "Image"}}}}), or -1. */
+static int hf_image_field_(pq_file *f)
+{
+    const char *meta = pq_metadata(f, "huggingface");
+    cJSON *root = meta ? cJSON_Parse(meta) : NULL;
+    const cJSON *feats = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "info"), "features"), *it;
+    int found = -1;
+    cJSON_ArrayForEach(it, feats) {
+        const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(it, "_type"));
+        if (!type || strcmp(type, "Image") || !it->string) continue;
+        for (int t = 0; t < pq_num_top_fields(f) && found < 0; t++)
+            if (!strcmp(pq_top_field_name(f, t), it->string)) found = t;
+        if (found >= 0) break;
+    }
+    cJSON_Delete(root);
+    return found;
+}
+
+/* The image column: the Image feature of the huggingface metadata, else (as upstream) the first
+ * top-level field whose name contains "image"; a struct's child named like "bytes" (or "image"),
+ * or the field itself when it is a BYTE_ARRAY leaf. */
 static int find_image_(pq_file *f)
 {
-    for (int t = 0; t < pq_num_top_fields(f); t++) {
+    int hf = hf_image_field_(f);
+    for (int t = hf >= 0 ? hf : 0; t < pq_num_top_fields(f); t++) {
         const char *name = pq_top_field_name(f, t);
-        if (!strcasestr(name, "image")) continue;
+        if (hf < 0 && !strcasestr(name, "image")) continue;
         int fallback = -1;
         for (int c = 0; c < pq_num_columns(f); c++) {
             const pq_column *col = pq_get_column(f, c);

@@ -12,3 +12,20 @@ PLUGINS += natix
 natix_SRCS   = $(NATIX_DIR)/natix.c $(NATIX_EX_SRCS) $(NATIX_HUB_SRCS) $(NATIX_PQ_SRCS)
 natix_LIBS   = $(NATIX_HUB_LIBS) $(NATIX_PQ_LIBS)
 natix_CFLAGS = -fvisibility=hidden
+
+# libFuzzer target for the Parquet + Thrift reader; `make fuzz-smoke` runs it ~60 s from the
+# fixtures (FUZZ_SECONDS to change). Needs clang with libFuzzer (Debian: clang, libclang-rt-*-dev).
+NATIX_FUZZ      := $(BUILD)/fuzz/natix_parquet_fuzz
+NATIX_FUZZ_DIR  := $(BUILD)/fuzz/natix-corpus
+FUZZ_SECONDS    ?= 60
+$(NATIX_FUZZ): $(NATIX_DIR)/fuzz/fuzz_parquet.c $(NATIX_PQ_SRCS) $(wildcard $(NATIX_DIR)/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -Wall -Wextra -Wshadow -Isdk -o $@ $(filter %.c,$^) $(NATIX_PQ_LIBS)
+.PHONY: natix-fuzz-smoke
+fuzz-smoke: natix-fuzz-smoke
+natix-fuzz-smoke: $(NATIX_FUZZ)
+	@mkdir -p $(NATIX_FUZZ_DIR)
+	cp tests/natix/fixtures/*.parquet $(NATIX_FUZZ_DIR)/
+	$(NATIX_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+	    -print_final_stats=1 $(NATIX_FUZZ_DIR)

@@ -67,7 +67,12 @@ static const proctor_config_key natix_keys[] = {
     {"retry_after_max", PROCTOR_CFG_DURATION, "5m", "longest wait a 429 answer may ask for"},
     {NULL, 0, NULL, NULL}};
 
-static double now_(void) { return (double)time(NULL); }
+static double now_(void)
+{
+    struct timespec ts; /* wall clock: compared with file mtimes */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* ---- hooks handed to hub_ and nx_extract ------------------------------------------------- */
 
@@ -143,9 +148,20 @@ static size_t list_sources_(natix *n, srcfile **out)
     return cnt;
 }
 
-/* Upstream deletes sources whose footer cannot be read (interrupted downloads). */
+/* Upstream deletes sources whose footer cannot be read (interrupted downloads). Our own partial
+ * downloads (.NAME.incomplete) are kept for resuming, but not forever. */
 static void clear_incomplete_(natix *n)
 {
+    DIR *d = opendir(n->sources);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] != '.' || len < 12 || strcmp(e->d_name + len - 11, ".incomplete")) continue;
+        char p[PATH_MAX + NAME_MAX + 2];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", n->sources, e->d_name);
+        if (stat(p, &st) == 0 && now_() - (double)st.st_mtime > 86400) unlink(p);
+    }
+    if (d) closedir(d);
     srcfile *fs;
     size_t cnt = list_sources_(n, &fs);
     for (size_t i = 0; i < cnt; i++) {
@@ -277,6 +293,7 @@ static proctor_status extract_all_(natix *n)
         char p[PATH_MAX + NAME_MAX + 2], err[512];
         snprintf(p, sizeof p, "%s/%s", n->sources, fs[i].name);
         nx_extract_stats st = {0};
+        n->host->progress(n->ctx, "extracting", i, cnt);
         proctor_status s = nx_extract(p, (size_t)n->images_per_file, &sink, &st, err, sizeof err);
         tot.picked += st.picked, tot.written += st.written, tot.already += st.already;
         tot.inconsistent += st.inconsistent, tot.bad_label += st.bad_label;
@@ -292,6 +309,7 @@ static proctor_status extract_all_(natix *n)
         }
     }
     free(fs);
+    n->host->progress(n->ctx, "extracting", cnt, cnt);
     n->host->log(n->ctx, PROCTOR_LOG_INFO,
                  "extracted %u images from %zu file(s); skipped: %u already cached, %u label/description "
                  "disagree, %u bad label, %u null image, %u not JPEG/PNG, %u refused by the cache",

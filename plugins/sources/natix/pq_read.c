@@ -136,16 +136,22 @@ static int load_dict_(reader *r)
     const uint8_t *raw, *p;
     size_t n;
     if (load_payload_(r, d->off, &d->h, 0, 1, &raw, &p, &n)) return -1;
-    /* keep our own copy: f->page / f->raw are reused by the data pages */
-    d->buf = malloc(n ? n : 1);
-    d->bytes = n + (r->col->type == PQ_BYTE_ARRAY ? 8 * (size_t)d->h.num_values : 0);
-    pq_account(r->f, (int64_t)d->bytes);
-    if (!d->buf) return pq_errf(r->err, r->errlen, "out of memory for a %zu-byte dictionary", n);
-    memcpy(d->buf, p, n);
+    /* take the buffer over instead of copying it (it can hold every image of a row group);
+     * the file's scratch buffer is regrown by the next page */
+    pq_file *f = r->f;
+    if (p == f->page) {
+        d->buf = f->page, d->bytes = f->page_cap;
+        f->page = NULL, f->page_cap = 0;
+    } else {
+        d->buf = f->raw, d->bytes = f->raw_cap;
+        f->raw = NULL, f->raw_cap = 0;
+    }
     uint32_t count = (uint32_t)d->h.num_values;
     if (r->col->type == PQ_BYTE_ARRAY) {
         if (count > n / 4)
             return pq_errf(r->err, r->errlen, "'%s': dictionary of %u entries in %zu bytes", r->col->path, count, n);
+        pq_account(f, 8 * (int64_t)count);
+        d->bytes += 8 * (size_t)count;
         d->offs = malloc(sizeof(uint32_t) * (count ? count : 1));
         d->lens = malloc(sizeof(uint32_t) * (count ? count : 1));
         if (!d->offs || !d->lens) return pq_errf(r->err, r->errlen, "out of memory");
