@@ -258,7 +258,7 @@ static void index_refresh(pc_cache *c, proctor_cache_kind kind, int force)
         else free(d->entries[i].name);
     }
     d->count = w;
-    qsort(d->entries, d->count, sizeof *d->entries, entry_cmp);
+    if (d->count) qsort(d->entries, d->count, sizeof *d->entries, entry_cmp);
     d->dir_mtime = st.st_mtim;
     d->listed_at = now;
     d->valid = 1;

@@ -43,11 +43,11 @@ int pc_cmd_check(int argc, char **argv)
 int pc_cmd_plugins(int argc, char **argv)
 {
     if (argc > 1) {
-        int help = argv[1][0] == '-' && argv[1][1] == 'h';
+        int help = !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help");
         fprintf(help ? stdout : stderr,
                 "usage: proctor plugins\nLists every plugin in the plugin path with kind, version, "
                 "ABI and config keys,\nand every refused shared object with the reason.\n");
-        return help || !strcmp(argv[1], "--help") ? PC_EXIT_OK : PC_EXIT_USAGE;
+        return help ? PC_EXIT_OK : PC_EXIT_USAGE;
     }
     pc_registry reg;
     pc_registry_init(&reg);

@@ -1,11 +1,13 @@
 /* cmd_run.c — `proctor run`: the whole validator. Producers run as supervised worker
  * processes; the challenge loop runs here. SIGINT/SIGTERM stop both cleanly. */
 #include "cli.h"
+#include "fsutil.h"
 #include "log.h"
 #include "loop.h"
 #include "producer.h"
 #include "supervisor.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +47,14 @@ int pc_cmd_run(int argc, char **argv)
     pc_cli_install_signals();
     char *state_dir = pc_pipeline_state_dir(&p);
     char status_path[4096], err[2048];
+    int rc = PC_EXIT_OK;
+    if (!state_dir || pc_mkdirs(state_dir) != 0) {
+        pc_error("%s: cannot create the state directory: %s", state_dir ? state_dir : "?", strerror(errno));
+        rc = PC_EXIT_RUNTIME;
+        goto out;
+    }
     snprintf(status_path, sizeof status_path, "%s/workers.json", state_dir);
     pc_supervisor sup = {0};
-    int rc = PC_EXIT_OK;
     if (workers && pc_supervisor_init(&sup, &p, p.path, status_path, err, sizeof err) != 0) {
         pc_error("%s", err);
         rc = PC_EXIT_RUNTIME;

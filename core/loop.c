@@ -387,6 +387,15 @@ static void audit(pc_loop *lp, cJSON *line)
     free(text);
 }
 
+/* A skipped challenge still takes a step (saved), so audit ids stay unique across restarts. */
+static void skip_step(pc_loop *lp)
+{
+    char err[512];
+    lp->step++;
+    if (pc_state_save(lp->state_path, lp->step, &lp->scores, lp->history, err, sizeof err) != 0)
+        pc_error("state not saved: %s", err);
+}
+
 int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
 {
     const pc_settings *ch = &lp->p->challenge;
@@ -414,6 +423,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
 
     proctor_item *item = pick_item(lp, &r, label, drawn, &served);
     if (!item) {
+        skip_step(lp);
         res.skipped = 1;
         cJSON_AddBoolToObject(line, "skipped", 1);
         /* no label here at INFO: the status line names caches, not the drawn label */
@@ -436,6 +446,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
     char *b64 = prepare_image(lp, item->path, item->sidecar_json, aug_seed, &params, err, sizeof err);
     pc_item_free(item);
     if (!b64) {
+        skip_step(lp);
         pc_warn("challenge skipped: %s", err);
         cJSON_AddBoolToObject(line, "skipped", 1);
         cJSON_AddStringToObject(line, "error", err);

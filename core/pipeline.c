@@ -199,6 +199,20 @@ static int load_instance(pc_pipeline *p, const pc_node *item, proctor_kind kind,
     p->instance_count++;
     char what[160];
     snprintf(what, sizeof what, "%s instance '%s'", list_name, iname);
+    /* an unknown key is reported against both lists: the core's and the plugin's */
+    for (size_t k = 0; k < item->count; k++) {
+        const char *key = item->keys[k];
+        if (!strcmp(key, "name") || !strcmp(key, "plugin") || key_in(core_keys, key) ||
+            key_in(pl->desc->config, key))
+            continue;
+        int n = snprintf(err, errlen, "%s:%d:%d: unknown key '%s' in %s (plugin %s); plugin keys:",
+                         item->file, item->key_lines[k], item->key_cols[k], key, what, pl->desc->name);
+        for (const proctor_config_key *c = pl->desc->config; c && c->name && n > 0 && (size_t)n < errlen; c++)
+            n += snprintf(err + n, errlen - (size_t)n, " %s", c->name);
+        for (const proctor_config_key *c = core_keys; c->name && n > 0 && (size_t)n < errlen; c++)
+            n += snprintf(err + n, errlen - (size_t)n, "%s%s", c == core_keys ? "; core keys: " : ", ", c->name);
+        return -1;
+    }
     /* core keys: skip name, plugin and every key the plugin declares */
     const char *skip_core[128];
     size_t ns = 0;

@@ -112,7 +112,7 @@ static void write_status(pc_supervisor *s)
     cJSON_Delete(root);
     char err[256];
     if (text && pc_write_atomic(s->status_path, text, strlen(text), err, sizeof err) != 0)
-        pc_debug("%s", err);
+        pc_warn("worker status not written: %s", err);
     free(text);
 }
 

@@ -3,6 +3,10 @@
  * Level 1+ rotates the whole canvas and then crops; only the crop box of the rotated canvas
  * is ever looked at, so we render the rotation directly into the box (same pixels, a
  * fraction of the work on a 12 MP photo). */
+/* float arithmetic follows torch's float32 steps: keep a*b+c two roundings (no FMA) */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include "image/augment.h"
 #include "image/distort.h"
 #include "image/image.h"
@@ -11,6 +15,9 @@
 
 #include <inttypes.h>
 #include <math.h>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,17 +130,22 @@ static long round_half_even(double v) { return lrint(v); }
 
 /* ---- level 0 ------------------------------------------------------------------------- */
 
-static proctor_status level0(const proctor_image *src, const pc_augment_opts *o,
-                             proctor_image *out, pc_augment_params *p, char *err, size_t errlen)
+/* torchvision CenterCrop(min side) on a PIL image: offsets round half to even */
+static void plan_level0(int W, int H, pc_augment_params *p)
 {
-    int m = src->width < src->height ? src->width : src->height;
-    int x = (int)round_half_even((src->width - m) / 2.0);
-    int y = (int)round_half_even((src->height - m) / 2.0);
-    p->crop_x = x, p->crop_y = y, p->crop_w = m, p->crop_h = m;
+    int m = W < H ? W : H;
+    p->crop_x = (int)round_half_even((W - m) / 2.0);
+    p->crop_y = (int)round_half_even((H - m) / 2.0);
+    p->crop_w = p->crop_h = m;
+}
+
+static proctor_status render_level0(const proctor_image *src, const pc_augment_params *p,
+                                    proctor_image *out, char *err, size_t errlen)
+{
     proctor_image sq;
-    proctor_status st = pc_image_crop(src, x, y, m, m, &sq, err, errlen);
+    proctor_status st = pc_image_crop(src, p->crop_x, p->crop_y, p->crop_w, p->crop_h, &sq, err, errlen);
     if (st != PROCTOR_OK) return st;
-    st = pc_image_resize(&sq, o->size, o->size, out, err, errlen);
+    st = pc_image_resize(&sq, p->size, p->size, out, err, errlen);
     pc_image_free(&sq);
     return st;
 }
@@ -176,6 +188,16 @@ static void shift_for_mask(const pc_augment_opts *o, int W, int H, int x, int y,
     *cj = j;
 }
 
+/* nearbyint (ties to even) as one instruction; libm's lrintf is a call */
+static inline long round_even_f(float v)
+{
+#if defined(__SSE__)
+    return _mm_cvt_ss2si(_mm_set_ss(v)); /* out of range -> INT_MIN, refused by the caller */
+#else
+    return lrintf(v);
+#endif
+}
+
 /* The box (cx, cy, s, s) of `src` rotated by `angle` degrees about its centre, nearest
  * neighbour, zero outside. Follows torchvision's affine grid + grid_sample(nearest,
  * align_corners=False) in float32. */
@@ -189,23 +211,35 @@ proctor_status pc_augment_rotate_crop(const proctor_image *src, double angle, in
     float hw = 0.5f * (float)W, hh = 0.5f * (float)H;
     float a = (float)cos(rot) / hw, b = (float)sin(rot) / hw;
     float d = (float)-sin(rot) / hh, e = (float)cos(rot) / hh;
+    /* the per-column products, hoisted (same values, same sums as per pixel) */
+    float *xa = malloc(sizeof(float) * 2 * (size_t)s), *xd = xa + s;
+    if (!xa) {
+        pc_image_free(out);
+        snprintf(err, errlen, "rotate: out of memory");
+        return PROCTOR_NOMEM;
+    }
+    for (int ox = 0; ox < s; ox++) {
+        float xc = (float)(cx + ox) - hw + 0.5f;
+        xa[ox] = xc * a;
+        xd[ox] = xc * d;
+    }
+    int x0 = cx < 0 ? -cx : 0, x1 = cx + s > W ? W - cx : s; /* columns on the canvas */
     for (int oy = 0; oy < s; oy++) {
         uint8_t *dst = out->pixels + (size_t)oy * out->stride;
         int y = cy + oy;
         if (y < 0 || y >= H) continue; /* outside the canvas: the crop pads with zeros */
-        float yc = (float)y - hh + 0.5f;
-        for (int ox = 0; ox < s; ox++) {
-            int x = cx + ox;
-            if (x < 0 || x >= W) continue;
-            float xc = (float)x - hw + 0.5f;
-            float gx = xc * a + yc * b, gy = xc * d + yc * e;
+        float yc = (float)y - hh + 0.5f, yb = yc * b, ye = yc * e;
+        for (int ox = x0; ox < x1; ox++) {
+            float gx = xa[ox] + yb, gy = xd[ox] + ye;
             float fx = ((gx + 1.0f) * (float)W - 1.0f) / 2.0f;
             float fy = ((gy + 1.0f) * (float)H - 1.0f) / 2.0f;
-            long sx = lrintf(fx), sy = lrintf(fy);
+            long sx = round_even_f(fx), sy = round_even_f(fy);
             if (sx < 0 || sx >= W || sy < 0 || sy >= H) continue;
-            memcpy(dst + 3 * ox, src->pixels + (size_t)sy * src->stride + 3 * sx, 3);
+            const uint8_t *p = src->pixels + (size_t)sy * src->stride + 3 * sx;
+            dst[3 * ox] = p[0], dst[3 * ox + 1] = p[1], dst[3 * ox + 2] = p[2];
         }
     }
+    free(xa);
     return PROCTOR_OK;
 }
 
@@ -262,16 +296,13 @@ static double table_value(const pc_augment_opts *o, int d, int k)
     return 0;
 }
 
-proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, uint64_t seed,
-                          const int *mask_xy, proctor_image *out, pc_augment_params *params,
-                          char *err, size_t errlen)
+proctor_status pc_augment_plan(const pc_augment_opts *o, uint64_t seed, int W, int H,
+                               const int *mask_xy, pc_augment_params *p, char *err, size_t errlen)
 {
-    pc_augment_params local, *p = params ? params : &local;
     memset(p, 0, sizeof *p);
-    memset(out, 0, sizeof *out);
     for (int d = 0; d < PC_DIST_COUNT; d++) p->dist_level[d] = -1;
-    if (!src || !src->pixels || src->channels != 3 || src->width <= 0 || src->height <= 0) {
-        snprintf(err, errlen, "augment: need an RGB image");
+    if (W <= 0 || H <= 0) {
+        snprintf(err, errlen, "augment: empty source (%dx%d)", W, H);
         return PROCTOR_INVALID;
     }
     proctor_status st = pc_augment_check(o, err, errlen);
@@ -281,12 +312,14 @@ proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, ui
     pc_irng_seed(&rng, seed);
     p->seed = seed;
     p->level = draw_level(o, &rng);
-    p->src_width = src->width;
-    p->src_height = src->height;
+    p->src_width = W;
+    p->src_height = H;
     p->size = o->size;
-    if (p->level == 0) return level0(src, o, out, p, err, errlen);
-
-    int W = src->width, H = src->height, ci, cj, s;
+    if (p->level == 0) {
+        plan_level0(W, H, p);
+        return PROCTOR_OK;
+    }
+    int ci, cj, s;
     /* torch: float(torch.empty(1).uniform_(-d, d)), a float32 draw */
     p->angle = (double)(float)pc_irng_uniform(&rng, -o->rotate_degrees, o->rotate_degrees);
     draw_crop(o, &rng, W, H, &ci, &cj, &s);
@@ -299,7 +332,7 @@ proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, ui
     p->crop_x = cj, p->crop_y = ci, p->crop_w = s, p->crop_h = s;
     p->hflip = pc_irng_double(&rng) < o->hflip_prob;
     p->vflip = pc_irng_double(&rng) < o->vflip_prob;
-    int maxl = p->level == 1 ? -1 : p->level == 2 ? o->level2_max : o->level3_max;
+    int maxl = p->level == 2 ? o->level2_max : o->level3_max;
     int ndist = p->level == 2 ? 3 : p->level == 3 ? 5 : 0; /* CS CC JPEG [GNC GB] */
     for (int d = 0; d < ndist; d++) {
         int k = (int)pc_irng_int(&rng, 0, maxl);
@@ -307,9 +340,41 @@ proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, ui
         p->dist_param[d] = k > 0 ? table_value(o, d, k) : 0;
     }
     p->noise_seed = pc_irng_u64(&rng);
+    return PROCTOR_OK;
+}
+
+int pc_augment_rows_needed(const pc_augment_params *p)
+{
+    int H = p->src_height;
+    if (p->level == 0) return p->crop_y + p->crop_h;
+    /* source rows sampled by the rotated box: src_y = sin(a) xc + cos(a) yc + (H - 1) / 2 is
+     * affine, so its maximum over the box is at a corner; +2 covers rounding to nearest */
+    double a = p->angle * M_PI / 180.0, sn = sin(a), cs = cos(a), top = -1e300;
+    for (int k = 0; k < 4; k++) {
+        double x = p->crop_x + (k & 1 ? p->crop_w - 1 : 0), y = p->crop_y + (k & 2 ? p->crop_h - 1 : 0);
+        double xc = x - (p->src_width - 1) / 2.0, yc = y - (H - 1) / 2.0;
+        double sy = sn * xc + cs * yc + (H - 1) / 2.0;
+        if (sy > top) top = sy;
+    }
+    double rows = ceil(top) + 2;
+    return rows < 1 ? 1 : rows > H ? H : (int)rows;
+}
+
+proctor_status pc_augment_render(const proctor_image *src, const pc_augment_opts *o,
+                                 const pc_augment_params *p, proctor_image *out, char *err,
+                                 size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (!src || !src->pixels || src->channels != 3 || src->width != p->src_width ||
+        src->height != p->src_height || p->size != o->size) {
+        snprintf(err, errlen, "augment: the source is not the planned %dx%d RGB image", p->src_width,
+                 p->src_height);
+        return PROCTOR_INVALID;
+    }
+    if (p->level == 0) return render_level0(src, p, out, err, errlen);
 
     proctor_image box;
-    st = pc_augment_rotate_crop(src, p->angle, cj, ci, s, &box, err, errlen);
+    proctor_status st = pc_augment_rotate_crop(src, p->angle, p->crop_x, p->crop_y, p->crop_w, &box, err, errlen);
     if (st != PROCTOR_OK) return st;
     int n = o->size;
     float *f = malloc(sizeof(float) * (size_t)n * n * 3);
@@ -338,7 +403,7 @@ proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, ui
         out->pixels[i] = v <= 0.0f ? 0 : v >= 255.0f ? 255 : (uint8_t)v;
     }
     free(f);
-    for (int d = 0; d < ndist; d++) {
+    for (int d = 0; d < PC_DIST_COUNT; d++) {
         if (p->dist_level[d] <= 0) continue;
         st = apply_distortion(out, d, p->dist_param[d], p->noise_seed);
         if (st != PROCTOR_OK) {
@@ -348,6 +413,22 @@ proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, ui
         }
     }
     return PROCTOR_OK;
+}
+
+proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, uint64_t seed,
+                          const int *mask_xy, proctor_image *out, pc_augment_params *params,
+                          char *err, size_t errlen)
+{
+    pc_augment_params local, *p = params ? params : &local;
+    memset(out, 0, sizeof *out);
+    if (!src || !src->pixels || src->channels != 3 || src->width <= 0 || src->height <= 0) {
+        memset(p, 0, sizeof *p);
+        snprintf(err, errlen, "augment: need an RGB image");
+        return PROCTOR_INVALID;
+    }
+    proctor_status st = pc_augment_plan(o, seed, src->width, src->height, mask_xy, p, err, errlen);
+    if (st != PROCTOR_OK) return st;
+    return pc_augment_render(src, o, p, out, err, errlen);
 }
 
 static cJSON *u64_string(uint64_t v)

@@ -67,10 +67,22 @@ proctor_status pc_augment_check(const pc_augment_opts *o, char *err, size_t errl
 int pc_augment_pick_level(const pc_augment_opts *o, uint64_t seed);
 
 /* src: RGB. mask_xy: the item's mask_center (x, y) in src pixels, or NULL. out: a new
- * o->size x o->size RGB image (free with pc_image_free). params may be NULL. */
+ * o->size x o->size RGB image (free with pc_image_free). params may be NULL.
+ * Same as pc_augment_plan on src's size followed by pc_augment_render. */
 proctor_status pc_augment(const proctor_image *src, const pc_augment_opts *o, uint64_t seed,
                           const int *mask_xy, proctor_image *out, pc_augment_params *params,
                           char *err, size_t errlen);
+
+/* Every random draw for a w x h source, without pixels: the decoder can then be told how
+ * much of the source the augmentation will look at. */
+proctor_status pc_augment_plan(const pc_augment_opts *o, uint64_t seed, int w, int h,
+                               const int *mask_xy, pc_augment_params *p, char *err, size_t errlen);
+/* Source rows [0, n) that rendering p reads (rows below may be left undecoded). */
+int pc_augment_rows_needed(const pc_augment_params *p);
+/* Apply a plan to its source (same size as planned). */
+proctor_status pc_augment_render(const proctor_image *src, const pc_augment_opts *o,
+                                 const pc_augment_params *p, proctor_image *out, char *err,
+                                 size_t errlen);
 
 /* The s x s box at (x, y) of src rotated by angle degrees (counter-clockwise) about its
  * centre: nearest neighbour, black outside (used by pc_augment; public for tests). */

@@ -77,9 +77,18 @@ static void cmyk_row_to_rgb(const uint8_t *in, uint8_t *out, int width)
     }
 }
 
-static proctor_status decode_jpeg(const void *bytes, size_t len, int min_short, int info_only,
-                                  proctor_image *out, int *scale_num, int *info_w, int *info_h,
-                                  char *err, size_t errlen)
+/* EOI (FF D9) within the last 4 KiB (some writers pad after it) */
+static int has_end_marker(const unsigned char *b, size_t len)
+{
+    size_t lo = len > 4096 ? len - 4096 : 0;
+    for (size_t i = len; i-- > lo + 1;)
+        if (b[i - 1] == 0xFF && b[i] == 0xD9) return 1;
+    return 0;
+}
+
+static proctor_status decode_jpeg(const void *bytes, size_t len, int min_short, int rows,
+                                  int info_only, proctor_image *out, int *scale_num, int *info_w,
+                                  int *info_h, char *err, size_t errlen)
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_err jerr;
@@ -99,6 +108,9 @@ static proctor_status decode_jpeg(const void *bytes, size_t len, int min_short, 
         return PROCTOR_INVALID;
     }
     jpeg_create_decompress(&cinfo);
+    /* progressive files keep all coefficients in memory (600 MB for 100 MP 4:4:4); past
+     * this libjpeg fails cleanly ("backing store not supported") instead of growing */
+    cinfo.mem->max_memory_to_use = 1L << 30;
     jpeg_mem_src(&cinfo, bytes, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
     if (!check_dims(cinfo.image_width, cinfo.image_height, err, errlen)) goto done;
@@ -127,17 +139,31 @@ static proctor_status decode_jpeg(const void *bytes, size_t len, int min_short, 
             goto done;
         }
     }
-    while (cinfo.output_scanline < cinfo.output_height) {
+    /* rows below `rows` are not needed: stop there, skipping the rest of the data */
+    JDIMENSION stop = rows > 0 && (JDIMENSION)rows < cinfo.output_height ? (JDIMENSION)rows
+                                                                          : cinfo.output_height;
+    while (cinfo.output_scanline < stop) {
         uint8_t *dst = out->pixels + (size_t)cinfo.output_scanline * out->stride;
-        JSAMPROW rows[1] = {cmyk ? row : dst};
-        if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) {
+        JSAMPROW line[1] = {cmyk ? row : dst};
+        if (jpeg_read_scanlines(&cinfo, line, 1) != 1) {
             snprintf(err, errlen, "bad JPEG: no scanline");
             pc_image_free(out);
             goto done;
         }
         if (cmyk) cmyk_row_to_rgb(row, dst, out->width);
     }
-    jpeg_finish_decompress(&cinfo);
+    if (stop == cinfo.output_height) {
+        jpeg_finish_decompress(&cinfo);
+    } else {
+        jpeg_abort_decompress(&cinfo);
+        /* the rest is not decoded, so a cut-off file would go unnoticed: require the end
+         * marker near the end, as a complete file has */
+        if (!has_end_marker(bytes, len)) {
+            snprintf(err, errlen, "bad JPEG: truncated JPEG data (no end marker)");
+            pc_image_free(out);
+            goto done;
+        }
+    }
     if (scale_num) *scale_num = n;
     st = PROCTOR_OK;
 done:
@@ -177,9 +203,9 @@ static proctor_status decode_stb(const void *bytes, size_t len, int info_only,
     return st;
 }
 
-static proctor_status dispatch(const void *bytes, size_t len, int min_short, int info_only,
-                               proctor_image *out, int *scale_num, int *w, int *h, char *err,
-                               size_t errlen)
+static proctor_status dispatch(const void *bytes, size_t len, int min_short, int rows,
+                               int info_only, proctor_image *out, int *scale_num, int *w, int *h,
+                               char *err, size_t errlen)
 {
     if (scale_num) *scale_num = 8;
     if (!bytes || len == 0) {
@@ -189,7 +215,7 @@ static proctor_status dispatch(const void *bytes, size_t len, int min_short, int
     proctor_image_format f = pc_image_sniff(bytes, len);
     switch (f) {
     case PROCTOR_FORMAT_JPEG:
-        return decode_jpeg(bytes, len, min_short, info_only, out, scale_num, w, h, err, errlen);
+        return decode_jpeg(bytes, len, min_short, rows, info_only, out, scale_num, w, h, err, errlen);
     case PROCTOR_FORMAT_PNG:
     case PROCTOR_FORMAT_GIF:
     case PROCTOR_FORMAT_BMP:
@@ -206,12 +232,30 @@ static proctor_status dispatch(const void *bytes, size_t len, int min_short, int
 proctor_status pc_image_info(const void *bytes, size_t len, int *width, int *height,
                              char *err, size_t errlen)
 {
-    return dispatch(bytes, len, 0, 1, NULL, NULL, width, height, err, errlen);
+    return dispatch(bytes, len, 0, 0, 1, NULL, NULL, width, height, err, errlen);
 }
 
 proctor_status pc_image_decode(const void *bytes, size_t len, int min_short_side,
                                proctor_image *out, int *scale_num, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    return dispatch(bytes, len, min_short_side, 0, out, scale_num, NULL, NULL, err, errlen);
+    return dispatch(bytes, len, min_short_side, 0, 0, out, scale_num, NULL, NULL, err, errlen);
+}
+
+proctor_status pc_image_decode_rows(const void *bytes, size_t len, int min_short_side, int rows,
+                                    proctor_image *out, int *scale_num, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    return dispatch(bytes, len, min_short_side, rows, 0, out, scale_num, NULL, NULL, err, errlen);
+}
+
+int pc_image_decode_scale(proctor_image_format format, int w, int h, int min_short_side,
+                          int *out_w, int *out_h)
+{
+    int n = format == PROCTOR_FORMAT_JPEG && w > 0 && h > 0
+                ? jpeg_pick_scale((unsigned)w, (unsigned)h, min_short_side)
+                : 8;
+    *out_w = (int)(((long long)w * n + 7) / 8);
+    *out_h = (int)(((long long)h * n + 7) / 8);
+    return n;
 }

@@ -5,10 +5,11 @@
  * fixed-point paths for 8-bit resize and blur, and cvtColor's float formulas, whose chroma
  * offset is 0.5 for float images (not 128). Checked against OpenCV 4.6 in tests/image. */
 /* The pixel loops are plain integer/float loops that GCC vectorises at -O3; -O2 (the
- * project default) only does so when no scalar tail is needed. Vectorising does not change
- * any result: integer sums are exact and no float sum is reordered. */
+ * project default) only does so when no scalar tail is needed. Vectorising changes no
+ * result (integer sums are exact, no float sum is reordered). fp-contract=off keeps a*b+c
+ * two roundings, as numpy and torch compute it, even when built with -march=native. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize")
+#pragma GCC optimize("tree-vectorize", "fp-contract=off")
 #endif
 #include "image/distort.h"
 #include "image/image.h"

@@ -43,6 +43,17 @@ proctor_status pc_image_info(const void *bytes, size_t len, int *width, int *hei
 proctor_status pc_image_decode(const void *bytes, size_t len, int min_short_side,
                                proctor_image *out, int *scale_num, char *err, size_t errlen);
 
+/* As pc_image_decode, but a JPEG stops after the first `rows` rows of its (scaled) output:
+ * the image has its full size, the rows below stay black and their data is never decoded
+ * (nor checked). rows <= 0: all rows. Other formats decode whole. */
+proctor_status pc_image_decode_rows(const void *bytes, size_t len, int min_short_side, int rows,
+                                    proctor_image *out, int *scale_num, char *err, size_t errlen);
+
+/* The scale n/8 that pc_image_decode picks for a w x h image of this format and
+ * min_short_side, and the size it decodes to (libjpeg's rounding up). Returns n. */
+int pc_image_decode_scale(proctor_image_format format, int w, int h, int min_short_side,
+                          int *out_w, int *out_h);
+
 /* JPEG (quality 1..100, 4:2:0, baseline, like PIL's default save) or PNG (quality ignored).
  * *out is malloc'd; free() it. */
 proctor_status pc_image_encode(const proctor_image *img, proctor_image_format format,

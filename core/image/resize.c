@@ -5,10 +5,11 @@
  * so a downscale averages over all the source pixels it covers (antialiasing); weights are
  * normalised over the source pixels that exist, which handles the borders. */
 /* The pixel loops are plain integer/float loops that GCC vectorises at -O3; -O2 (the
- * project default) only does so when no scalar tail is needed. Vectorising does not change
- * any result: integer sums are exact and no float sum is reordered. */
+ * project default) only does so when no scalar tail is needed. Vectorising changes no
+ * result (integer sums are exact, no float sum is reordered). fp-contract=off keeps a*b+c
+ * two roundings, as numpy and torch compute it, even when built with -march=native. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize")
+#pragma GCC optimize("tree-vectorize", "fp-contract=off")
 #endif
 #include "image/image.h"
 #include "image/resize.h"
@@ -228,39 +229,34 @@ proctor_status pc_resize_u8_to_float(const proctor_image *in, float *out, int ow
 {
     if (!in || !in->pixels || in->channels != 3 || ow <= 0 || oh <= 0) return PROCTOR_INVALID;
     int iw = in->width, ih = in->height;
-    float *src = malloc(sizeof(float) * (size_t)iw * ih * 3);
     float *tmp = malloc(sizeof(float) * (size_t)ow * ih * 3);
     coeffsf ch = {0}, cv = {0};
-    int ok = src && tmp && coeffsf_make(iw, ow, &ch) && coeffsf_make(ih, oh, &cv);
+    int ok = tmp && coeffsf_make(iw, ow, &ch) && coeffsf_make(ih, oh, &cv);
     if (!ok) {
-        free(src);
         free(tmp);
         coeffsf_free(&ch);
         coeffsf_free(&cv);
         return PROCTOR_NOMEM;
     }
+    float lut[256]; /* ToTensor: v / 255 in float32 */
+    for (int v = 0; v < 256; v++) lut[v] = (float)v / 255.0f;
+    /* horizontal: in (iw x ih) -> tmp (ow x ih) */
     for (int y = 0; y < ih; y++) {
-        const uint8_t *p = in->pixels + (size_t)y * in->stride;
-        float *d = src + (size_t)y * iw * 3;
-        for (int i = 0; i < iw * 3; i++) d[i] = (float)p[i] / 255.0f;
-    }
-    /* horizontal: src (iw x ih) -> tmp (ow x ih) */
-    if (ow != iw) {
-        for (int y = 0; y < ih; y++) {
-            const float *s = src + (size_t)y * iw * 3;
-            float *d = tmp + (size_t)y * ow * 3;
-            for (int x = 0; x < ow; x++) {
-                int xmin = ch.bounds[2 * x], n = ch.bounds[2 * x + 1];
-                const float *k = ch.k + (size_t)x * ch.ksize;
-                for (int b = 0; b < 3; b++) {
-                    float t = s[xmin * 3 + b] * k[0];
-                    for (int j = 1; j < n; j++) t += s[(xmin + j) * 3 + b] * k[j];
-                    d[x * 3 + b] = t;
-                }
+        const uint8_t *s = in->pixels + (size_t)y * in->stride;
+        float *d = tmp + (size_t)y * ow * 3;
+        if (ow == iw) {
+            for (int i = 0; i < iw * 3; i++) d[i] = lut[s[i]];
+            continue;
+        }
+        for (int x = 0; x < ow; x++) {
+            int xmin = ch.bounds[2 * x], n = ch.bounds[2 * x + 1];
+            const float *k = ch.k + (size_t)x * ch.ksize;
+            for (int b = 0; b < 3; b++) {
+                float t = lut[s[xmin * 3 + b]] * k[0];
+                for (int j = 1; j < n; j++) t += lut[s[(xmin + j) * 3 + b]] * k[j];
+                d[x * 3 + b] = t;
             }
         }
-    } else {
-        memcpy(tmp, src, sizeof(float) * (size_t)iw * ih * 3);
     }
     /* vertical: tmp (ow x ih) -> out (ow x oh) */
     if (oh != ih) {
@@ -279,7 +275,6 @@ proctor_status pc_resize_u8_to_float(const proctor_image *in, float *out, int ow
     } else {
         memcpy(out, tmp, sizeof(float) * (size_t)ow * oh * 3);
     }
-    free(src);
     free(tmp);
     coeffsf_free(&ch);
     coeffsf_free(&cv);

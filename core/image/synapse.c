@@ -12,7 +12,12 @@
  *   and s >= 224 in any case.
  * One extra pixel covers the rounding of the crop side and of the scaled dimensions.
  * The augmentation then draws its crop on the decoded image; its fractions (area scale,
- * position, mask point) are the same as on the full image. */
+ * position, mask point) are the same as on the full image.
+ *
+ * Decode rows. The whole plan (angle, crop box, ...) depends only on the seed and the
+ * decoded size, so it is drawn before decoding, and the JPEG decoder stops after the last
+ * source row the rotated crop box reads (on average a fifth of the entropy decoding saved;
+ * the rows above it must be decoded anyway, JPEG has no random access). */
 #include "image/synapse.h"
 #include "image/image.h"
 
@@ -44,21 +49,26 @@ proctor_status pc_challenge_image_prepare(const void *bytes, size_t len, const p
     st = pc_image_info(bytes, len, &w, &h, err, errlen);
     if (st != PROCTOR_OK) return st;
     int level = pc_augment_pick_level(o, seed);
+    int dw, dh; /* the decoded size: the plan is drawn on it */
+    proctor_image_format fmt = pc_image_sniff(bytes, len);
+    int min_side = pc_challenge_decode_min_side(o, level, w, h);
+    pc_image_decode_scale(fmt, w, h, min_side, &dw, &dh);
+    int mask[2], *mp = NULL;
+    if (mask_xy) { /* to the decoded image's pixels */
+        mask[0] = (int)floor((double)mask_xy[0] * dw / w);
+        mask[1] = (int)floor((double)mask_xy[1] * dh / h);
+        mp = mask;
+    }
+    st = pc_augment_plan(o, seed, dw, dh, mp, &out->params, err, errlen);
+    if (st != PROCTOR_OK) return st;
     proctor_image img;
-    st = pc_image_decode(bytes, len, pc_challenge_decode_min_side(o, level, w, h), &img,
-                         &out->scale_num, err, errlen);
+    st = pc_image_decode_rows(bytes, len, min_side, pc_augment_rows_needed(&out->params), &img,
+                              &out->scale_num, err, errlen);
     if (st != PROCTOR_OK) return st;
     out->orig_width = w;
     out->orig_height = h;
-
-    int mask[2], *mp = NULL;
-    if (mask_xy) { /* to the decoded image's pixels */
-        mask[0] = (int)floor((double)mask_xy[0] * img.width / w);
-        mask[1] = (int)floor((double)mask_xy[1] * img.height / h);
-        mp = mask;
-    }
     proctor_image aug;
-    st = pc_augment(&img, o, seed, mp, &aug, &out->params, err, errlen);
+    st = pc_augment_render(&img, o, &out->params, &aug, err, errlen);
     pc_image_free(&img);
     if (st != PROCTOR_OK) return st;
 

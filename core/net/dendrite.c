@@ -7,16 +7,16 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_TIMEOUT_S 9.0
 #define DEFAULT_MAX_RESPONSE (64u << 10)
@@ -34,10 +34,10 @@ typedef struct req {
 } req;
 
 struct pc_dendrite {
-    CURLM *multi; /* owns the connection cache that the next query reuses */
-    int epfd;     /* the sockets curl asks us to watch (CURLMOPT_SOCKETFUNCTION) */
+    CURLM *multi;    /* owns the connection cache that the next query reuses */
+    int epfd;        /* the sockets curl asks us to watch (CURLMOPT_SOCKETFUNCTION) */
     double deadline; /* when curl wants its timeout action (monotonic s); < 0 = none */
-    req *reqs;    /* one per miner of the largest query so far; easy handles are reused */
+    req *reqs;       /* one per miner of the largest query so far; easy handles are reused */
     size_t nreqs;
     char uuid[37];
     char hotkey[65];
@@ -283,11 +283,12 @@ static int prepare(pc_dendrite *d, req *r, const pc_axon_target *t, const char *
     *h = n;
 
     CURL *e = r->easy; /* the fixed options were set in grow_pool */
-    r->max = d->max_response;
+    r->max = d->max_response + image_len; /* the echo of the image is expected */
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max); /* by Content-Length */
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     return 0;
@@ -352,7 +353,6 @@ static int grow_pool(pc_dendrite *d, size_t n)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms);
         curl_easy_setopt(e, CURLOPT_USERAGENT, "proctor/" PROCTOR_VERSION);
-        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d->max_response);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     }
     return 0;
@@ -396,7 +396,8 @@ static int on_timer(CURLM *m, long timeout_ms, void *user)
 static CURLMcode act(pc_dendrite *d, curl_socket_t fd, int flags, int *running,
                      pc_dendrite_result *out)
 {
-    if (fd == CURL_SOCKET_TIMEOUT) d->deadline = -1;
+    /* the timer is one-shot: once it has fired, curl sets the next one through on_timer */
+    if (fd == CURL_SOCKET_TIMEOUT && d->deadline >= 0 && d->deadline <= mono_s()) d->deadline = -1;
     CURLMcode mc = curl_multi_socket_action(d->multi, fd, flags, running);
     CURLMsg *m;
     int left;

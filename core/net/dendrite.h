@@ -6,7 +6,8 @@
  * out of time. Connections are kept in the dendrite and reused by the next query.
  *
  * Every failure is prediction -1 with a short reason: timeout, refused connection, HTTP status
- * other than 200 (redirects are not followed), a response over the size cap, a body that is not
+ * other than 200 (redirects are not followed), a response over the size cap (the image length
+ * plus max_response: bittensor axons echo the request synapse), a body that is not
  * a JSON object, a missing "prediction", or one that is not a finite JSON number ("NaN" strings
  * and bare NaN tokens included). Labels never pass through here, so nothing here can log one.
  *
@@ -28,7 +29,8 @@ typedef struct pc_dendrite_config {
     const char *hotkey;      /* validator hotkey, SS58; NULL or "" = none (header omitted)   */
     const char *external_ip; /* bt_header_dendrite_ip; NULL = "0.0.0.0" (axons overwrite it) */
     double timeout_s;        /* total time per request (connect+send+receive); 0 = 9.0       */
-    size_t max_response;     /* response body cap in bytes; 0 = 64 KiB                       */
+    size_t max_response;     /* response body cap beyond the image's size; 0 = 64 KiB (an   */
+                             /* axon answers with the whole synapse, image included)       */
     long long version;       /* bt_header_dendrite_version; 0 = PC_BT_VERSION (9.12.2)       */
     pc_sign_fn sign;         /* NULL = unsigned requests                                     */
     void *sign_user;

@@ -11,79 +11,116 @@
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
+/* The payload is streamed as text: a cJSON tree of a full state (256 miners x 100 entries x 3
+ * numbers) costs ~8 MB for a moment on every save, the text ~1 MB. */
+typedef struct sb {
+    char *buf;
+    size_t len, cap;
+    int failed;
+} sb;
+
+static void sb_put(sb *b, const char *s, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1) cap *= 2;
+        char *nb = realloc(b->buf, cap);
+        if (!nb) {
+            b->failed = 1;
+            return;
+        }
+        b->buf = nb;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = 0;
+}
+
+static void sb_str(sb *b, const char *s) { sb_put(b, s, strlen(s)); }
+
 /* A number that reads back bit for bit: the shortest of %.15g/%.16g/%.17g that round-trips
  * (cJSON's own printer accepts a near miss, e.g. 0.1+0.2 comes back as 0.3). */
-static cJSON *num(double v)
+static void sb_num(sb *b, double v)
 {
-    if (isnan(v)) return cJSON_CreateString("nan");
-    if (isinf(v)) return cJSON_CreateString(v > 0 ? "inf" : "-inf");
+    if (isnan(v)) return sb_str(b, "\"nan\"");
+    if (isinf(v)) return sb_str(b, v > 0 ? "\"inf\"" : "\"-inf\"");
     char buf[32];
     for (int digits = 15; digits <= 17; digits++) {
         snprintf(buf, sizeof buf, "%.*g", digits, v);
         if (strtod(buf, NULL) == v) break;
     }
-    return cJSON_CreateRaw(buf);
+    sb_str(b, buf);
 }
 
-/* add v to array a; returns 0, -1 when out of memory */
-static int push(cJSON *a, cJSON *v)
+/* JSON string with escapes, through cJSON's printer (hotkeys are short and few). */
+static void sb_jstr(sb *b, const char *s)
 {
-    if (!v) return -1;
-    if (!cJSON_AddItemToArray(a, v)) {
-        cJSON_Delete(v);
-        return -1;
-    }
-    return 0;
+    cJSON *item = cJSON_CreateString(s ? s : "");
+    char *text = item ? cJSON_PrintUnformatted(item) : NULL;
+    if (text) sb_str(b, text);
+    else b->failed = 1;
+    cJSON_free(text);
+    cJSON_Delete(item);
 }
 
-static cJSON *miner_json(const pc_history *h, int64_t uid)
+static void miner_json(sb *b, const pc_history *h, int64_t uid)
 {
     proctor_history v = pc_history_view(h, uid);
-    cJSON *m = cJSON_CreateObject();
-    char *labels = malloc(v.count + 1);
-    cJSON *p = NULL, *t = NULL, *lat = NULL;
-    if (!m || !labels) goto oom;
-    if (!cJSON_AddNumberToObject(m, "uid", (double)uid) ||
-        !cJSON_AddStringToObject(m, "hotkey", pc_history_hotkey(h, uid)))
-        goto oom;
-    if (!(p = cJSON_AddArrayToObject(m, "p"))) goto oom;
+    char head[64];
+    snprintf(head, sizeof head, "{\"uid\":%lld,\"hotkey\":", (long long)uid);
+    sb_str(b, head);
+    sb_jstr(b, pc_history_hotkey(h, uid));
+    sb_str(b, ",\"p\":[");
     for (size_t i = 0; i < v.count; i++) {
-        if (push(p, num(v.entries[i].prediction))) goto oom;
-        labels[i] = v.entries[i].label ? '1' : '0';
+        if (i) sb_put(b, ",", 1);
+        sb_num(b, v.entries[i].prediction);
     }
-    labels[v.count] = 0;
-    if (!cJSON_AddStringToObject(m, "l", labels)) goto oom;
-    if (!(t = cJSON_AddArrayToObject(m, "t")) || !(lat = cJSON_AddArrayToObject(m, "lat")))
-        goto oom;
-    for (size_t i = 0; i < v.count; i++)
-        if (push(t, num(v.entries[i].time)) || push(lat, num(v.entries[i].latency_s))) goto oom;
-    free(labels);
-    return m;
-oom:
-    free(labels);
-    cJSON_Delete(m);
-    return NULL;
+    sb_str(b, "],\"l\":\"");
+    for (size_t i = 0; i < v.count; i++) sb_put(b, v.entries[i].label ? "1" : "0", 1);
+    sb_str(b, "\",\"t\":[");
+    for (size_t i = 0; i < v.count; i++) {
+        if (i) sb_put(b, ",", 1);
+        sb_num(b, v.entries[i].time);
+    }
+    sb_str(b, "],\"lat\":[");
+    for (size_t i = 0; i < v.count; i++) {
+        if (i) sb_put(b, ",", 1);
+        sb_num(b, v.entries[i].latency_s);
+    }
+    sb_str(b, "]}");
 }
 
 static char *payload_json(uint64_t step, const pc_scores *s, const pc_history *h)
 {
-    cJSON *root = cJSON_CreateObject(), *a;
-    char *out = NULL;
-    if (!root || !cJSON_AddNumberToObject(root, "step", (double)step)) goto done;
-    if (!(a = cJSON_AddArrayToObject(root, "scores"))) goto done;
-    for (size_t u = 0; u < s->n; u++)
-        if (push(a, num(s->score[u]))) goto done;
-    if (!(a = cJSON_AddArrayToObject(root, "hotkeys"))) goto done;
-    for (size_t u = 0; u < s->n; u++)
-        if (push(a, cJSON_CreateString(s->hotkey[u]))) goto done;
-    if (!cJSON_AddNumberToObject(root, "history_cap", (double)pc_history_cap(h))) goto done;
-    if (!(a = cJSON_AddArrayToObject(root, "history"))) goto done;
-    for (int64_t uid = pc_history_next_uid(h, -1); uid >= 0; uid = pc_history_next_uid(h, uid))
-        if (push(a, miner_json(h, uid))) goto done;
-    out = cJSON_PrintUnformatted(root);
-done:
-    cJSON_Delete(root);
-    return out;
+    sb b = {0};
+    char head[64];
+    snprintf(head, sizeof head, "{\"step\":%llu,\"scores\":[", (unsigned long long)step);
+    sb_str(&b, head);
+    for (size_t u = 0; u < s->n; u++) {
+        if (u) sb_put(&b, ",", 1);
+        sb_num(&b, s->score[u]);
+    }
+    sb_str(&b, "],\"hotkeys\":[");
+    for (size_t u = 0; u < s->n; u++) {
+        if (u) sb_put(&b, ",", 1);
+        sb_jstr(&b, s->hotkey[u]);
+    }
+    snprintf(head, sizeof head, "],\"history_cap\":%zu,\"history\":[", pc_history_cap(h));
+    sb_str(&b, head);
+    int first = 1;
+    for (int64_t uid = pc_history_next_uid(h, -1); uid >= 0; uid = pc_history_next_uid(h, uid)) {
+        if (!first) sb_put(&b, ",", 1);
+        first = 0;
+        miner_json(&b, h, uid);
+    }
+    sb_str(&b, "]}");
+    if (b.failed) {
+        free(b.buf);
+        return NULL;
+    }
+    return b.buf;
 }
 
 int pc_state_save(const char *path, uint64_t step, const pc_scores *scores,
@@ -116,7 +153,7 @@ int pc_state_save(const char *path, uint64_t step, const pc_scores *scores,
         rc = pc_score_file_write(path, file, (size_t)hlen + plen + 1, 1, err, errlen);
     }
     free(file);
-    cJSON_free(payload);
+    free(payload);
     return rc;
 }
 

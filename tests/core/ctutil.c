@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -179,6 +180,8 @@ static pid_t spawn_fds(char *const argv[], const char *const env[], int out_fd, 
     char **envp = make_env(env);
     pid_t pid = fork();
     if (pid == 0) {
+        /* a test that dies must not leave proctor or miners behind */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         int null = open("/dev/null", O_RDONLY);
         if (null >= 0) dup2(null, 0);
         if (out_fd >= 0) dup2(out_fd, 1);

@@ -62,3 +62,7 @@ test_kill9_DEPS = $(PROCTOR) $(BUILD)/demo_miner $(BUILD)/plugins/scorer_natix.s
 TESTS += test_cli
 test_cli_SRCS := tests/core/test_cli.c $(CT_UTIL)
 test_cli_DEPS = $(PROCTOR) $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/scorer_natix.so
+
+# `make test` (no T=) builds `all`, which knows nothing of the test plugins: hang them on the
+# test binaries as order-only prerequisites (built first, never linked in).
+$(BUILD)/tests/test_loader $(BUILD)/tests/test_supervisor: | $(CT_PLUGINS)

@@ -148,6 +148,36 @@ static void test_bad_input(void)
     free(jpg);
 }
 
+/* partial decode: the first rows equal a full decode, the rest stay black; a file cut
+ * after the needed rows is still refused (no end marker) */
+static void test_decode_rows(void)
+{
+    char err[256];
+    size_t len;
+    unsigned char *jpg = make_jpeg(200, 150, 4, &len);
+    proctor_image full, part;
+    int sw, sh;
+    is_int(pc_image_decode_scale(PROCTOR_FORMAT_JPEG, 200, 150, 60, &sw, &sh), 4, "scale for short side 60 is 4/8");
+    ok(sw == 100 && sh == 75, "scaled size 100x75");
+    is_int(pc_image_decode_scale(PROCTOR_FORMAT_PNG, 200, 150, 60, &sw, &sh), 8, "PNG: always 8/8");
+    is_int(pc_image_decode(jpg, len, 60, &full, NULL, err, sizeof err), PROCTOR_OK, "full decode at 4/8");
+    is_int(pc_image_decode_rows(jpg, len, 60, 30, &part, NULL, err, sizeof err), PROCTOR_OK, "30 rows");
+    ok(part.width == 100 && part.height == 75, "partial decode keeps the full size");
+    ok(memcmp(part.pixels, full.pixels, (size_t)30 * full.stride) == 0, "the 30 rows equal the full decode");
+    int black = 1;
+    for (size_t i = (size_t)30 * part.stride; i < (size_t)75 * part.stride; i++) black &= part.pixels[i] == 0;
+    ok(black, "the rows below are black");
+    pc_image_free(&part);
+    is_int(pc_image_decode_rows(jpg, len * 3 / 4, 60, 5, &part, NULL, err, sizeof err), PROCTOR_INVALID,
+           "a cut file is refused even when its first rows suffice");
+    ok(strstr(err, "end marker") != NULL, "error: %s", err);
+    is_int(pc_image_decode_rows(jpg, len, 60, 1000, &part, NULL, err, sizeof err), PROCTOR_OK, "more rows than exist");
+    ok(memcmp(part.pixels, full.pixels, (size_t)75 * full.stride) == 0, "is a full decode");
+    pc_image_free(&part);
+    pc_image_free(&full);
+    free(jpg);
+}
+
 static void test_encode(void)
 {
     char err[256];
@@ -297,6 +327,7 @@ int main(void)
     test_sniff();
     test_bad_input();
     test_encode();
+    test_decode_rows();
     test_color_spaces();
     test_crop();
     test_stb_formats();

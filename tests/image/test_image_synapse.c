@@ -111,6 +111,46 @@ static void test_prepare(void)
     free(jpg);
 }
 
+/* the fast path (plan first, decode only the rows needed) gives the same bytes as decoding
+ * every row and augmenting: the plan's row bound never cuts a row that is read */
+static void test_same_as_full(const unsigned char *src, size_t len, int w, int h, const char *what)
+{
+    pc_augment_opts o;
+    pc_augment_defaults(&o);
+    o.hflip_prob = 0.5, o.vflip_prob = 0.5; /* cover the flips too */
+    char err[256];
+    int same = 1, partial = 0;
+    for (uint64_t seed = 1; seed <= 24; seed++) {
+        int mask[2] = {(int)(seed * 37 % w), (int)(seed * 91 % h)};
+        pc_challenge_image c;
+        if (pc_challenge_image_prepare(src, len, &o, seed, seed & 1 ? mask : NULL, 75, &c, err, sizeof err) != PROCTOR_OK) {
+            diag("%s seed %d: %s", what, (int)seed, err);
+            same = 0;
+            continue;
+        }
+        int level = pc_augment_pick_level(&o, seed), scale;
+        proctor_image img, aug;
+        pc_image_decode(src, len, pc_challenge_decode_min_side(&o, level, w, h), &img, &scale, err, sizeof err);
+        int m2[2] = {(int)floor((double)mask[0] * img.width / w), (int)floor((double)mask[1] * img.height / h)};
+        pc_augment(&img, &o, seed, seed & 1 ? m2 : NULL, &aug, NULL, err, sizeof err);
+        partial += pc_augment_rows_needed(&c.params) < img.height;
+        void *jpg;
+        size_t jlen;
+        pc_image_encode(&aug, PROCTOR_FORMAT_JPEG, 75, &jpg, &jlen, err, sizeof err);
+        size_t cap = sodium_base64_encoded_len(jlen, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(cap);
+        sodium_bin2base64(b64, cap, jpg, jlen, sodium_base64_VARIANT_ORIGINAL);
+        same &= strcmp(b64, c.b64) == 0 && scale == c.scale_num;
+        free(b64);
+        free(jpg);
+        pc_image_free(&aug);
+        pc_image_free(&img);
+        pc_challenge_image_free(&c);
+    }
+    ok(same, "%s: 24 challenges equal full decode + augment + JPEG + base64", what);
+    ok(partial > 0, "%s: %d of them stopped decoding early", what, partial);
+}
+
 static void test_photo(void)
 {
     const char *dir = photos_dir();
@@ -136,6 +176,13 @@ int main(void)
 {
     test_min_short_side();
     test_prepare();
+    size_t len = 0;
+    unsigned char *jpg = make_jpeg(1600, 1200, &len);
+    test_same_as_full(jpg, len, 1600, 1200, "1600x1200 landscape");
+    free(jpg);
+    jpg = make_jpeg(900, 1400, &len);
+    test_same_as_full(jpg, len, 900, 1400, "900x1400 portrait");
+    free(jpg);
     test_photo();
     return done_testing();
 }

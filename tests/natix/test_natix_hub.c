@@ -42,6 +42,12 @@ static uint64_t rnd(void *u)
     return rng_state;
 }
 
+static int always(void *u)
+{
+    (void)u;
+    return 1;
+}
+
 static unsigned char *make_bytes(size_t n, unsigned seed)
 {
     unsigned char *b = malloc(n);
@@ -83,7 +89,7 @@ static const hub_file *lfind(const hub_listing *l, const char *path)
 
 int main(void)
 {
-    enum { NF = 8 };
+    enum { NF = 9 };
     mock_file files[NF] = {
         {.path = "data/train-00000-of-00003.parquet"},          /* plain */
         {.path = "data/train-00001-of-00003.parquet", .rate_limit = 1},
@@ -93,6 +99,7 @@ int main(void)
         {.path = "data/busy.parquet", .unavailable = 2},
         {.path = "data/gone.parquet", .gone = 1},
         {.path = "data/ratelimit-header.parquet", .rate_limit = 1, .ratelimit_header = 1},
+        {.path = "data/ratelimit-capped.parquet", .rate_limit = 1},
     };
     for (int i = 0; i < NF; i++) {
         files[i].len = 150000 + (size_t)i * 1000;
@@ -154,6 +161,17 @@ int main(void)
     st = hub_download(c, m.repo, "main", &l, lfind(&l, files[7].path), dest, err, sizeof err);
     waited = now_s() - t0;
     ok(st == PROCTOR_OK && waited >= 0.9, "RateLimit header honoured (%.2f s)", waited);
+
+    /* Retry-After above the cap: the cap wins */
+    hub_opts oc = o;
+    oc.retry_after_max_s = 0.2;
+    hub_client *capped = hub_new(&oc, err, sizeof err);
+    t0 = now_s();
+    snprintf(dest, sizeof dest, "%s/i.parquet", dir);
+    st = hub_download(capped, m.repo, "main", &l, lfind(&l, files[8].path), dest, err, sizeof err);
+    waited = now_s() - t0;
+    ok(st == PROCTOR_OK && waited < 0.8 && files[8].resolves == 2, "Retry-After: 1 capped at 0.2 s (%.2f s)", waited);
+    hub_free(capped);
 
     /* a connection cut half way, resumed with Range */
     snprintf(dest, sizeof dest, "%s/c.parquet", dir);
@@ -234,6 +252,24 @@ int main(void)
     hub_free(c);
     o2.endpoint = "ftp://example.org";
     ok(hub_new(&o2, err, sizeof err) == NULL, "a non-http endpoint is refused: %s", err);
+
+    /* HF_ENDPOINT is honoured when no endpoint is configured */
+    setenv("HF_ENDPOINT", "http://127.0.0.1:9/mirror/", 1);
+    o2.endpoint = NULL;
+    c = hub_new(&o2, err, sizeof err);
+    is_str(c ? hub_endpoint(c) : NULL, "http://127.0.0.1:9/mirror", "HF_ENDPOINT used, trailing slash dropped");
+    hub_free(c);
+    unsetenv("HF_ENDPOINT");
+
+    /* cancellation: the hook stops a download and the wait of a 429 */
+    o2.endpoint = m.endpoint;
+    o2.cancelled = always;
+    c = hub_new(&o2, err, sizeof err);
+    snprintf(dest, sizeof dest, "%s/j.parquet", dir);
+    st = hub_download(c, m.repo, "main", NULL, &(hub_file){.path = (char *)files[0].path, .size = (int64_t)files[0].len},
+                      dest, err, sizeof err);
+    ok(st == PROCTOR_CANCELLED && !exists(dest), "a cancelled download stops and stores nothing (%s)", err);
+    hub_free(c);
 
     /* token discovery order */
     unsetenv("HF_HUB_DISABLE_IMPLICIT_TOKEN");

@@ -480,9 +480,19 @@ static void hostile_pages(void)
     n = craft(file, 0, 2, twodict, 3);
     ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "second dictionary"), "two dictionary pages -> %s", err);
     /* unsupported encodings are named */
-    page delta = {0, 16, 16, 2, 7, plain, 16};
-    n = craft(file, 0, 2, &delta, 1);
-    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "DELTA_BYTE_ARRAY"), "unsupported encoding named -> %s", err);
+    page bss = {0, 16, 16, 2, 9, plain, 16};
+    n = craft(file, 0, 2, &bss, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "BYTE_STREAM_SPLIT"), "unsupported encoding named -> %s", err);
+    /* DELTA_LENGTH_BYTE_ARRAY: lengths 5, 3 (block 128 / 4 miniblocks, first 5, min delta -2, width 0) */
+    const uint8_t dlba[] = {0x80, 0x01, 0x04, 0x02, 0x0a, 0x03, 0, 0, 0, 0, 'h', 'e', 'l', 'l', 'o', 'a', 'b', 'c'};
+    page dl = {0, sizeof dlba, sizeof dlba, 2, 6, dlba, sizeof dlba};
+    n = craft(file, 0, 2, &dl, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) == 0 && !strcmp(got, "abc"), "hand-made DELTA_LENGTH_BYTE_ARRAY reads (%s%s)", got, err);
+    /* a delta stream claiming 2^40 values in a few bytes: refused quickly, nothing allocated */
+    const uint8_t dhuge[] = {0x80, 0x01, 0x04, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x0a, 0x03, 0, 0, 0, 0};
+    page dh = {0, sizeof dhuge, sizeof dhuge, 2, 6, dhuge, sizeof dhuge};
+    n = craft(file, 0, 2, &dh, 1);
+    ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "delta"), "delta stream of 2^40 values -> %s", err);
 }
 
 int main(void)

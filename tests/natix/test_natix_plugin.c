@@ -372,6 +372,7 @@ int main(void)
     /* a new instance with both intervals at 0: fetches 5 distinct files, listing from disk */
     set_cfg(c, "parquet_interval", "0");
     set_cfg(c, "extract_interval", "0");
+    set_cfg(c, "parquet_files", "20"); /* more than there are: each file once */
     inst = NULL;
     is_int(ops->create(&host, c, &inst), PROCTOR_OK, "create again");
     st = ops->refresh(inst);
@@ -386,6 +387,25 @@ int main(void)
     puts0 = c->puts;
     is_int(ops->refresh(inst), PROCTOR_OK, "third refresh");
     is_int(c->puts, puts0, "rows already in the cache are not stored again");
+    ops->destroy(inst);
+
+    /* sources budget: 25 kB keeps the newest files only (oldest deleted first, never the last) */
+    set_cfg(c, "sources_budget", "25000");
+    set_cfg(c, "extract_interval", "3600");
+    inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "create with a small sources budget");
+    is_int(ops->refresh(inst), PROCTOR_OK, "refresh (%s)", c->error);
+    long total = 0;
+    int left = 0;
+    d = opendir(c->sources);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct stat sb;
+        char p[800];
+        snprintf(p, sizeof p, "%s/%s", c->sources, e->d_name);
+        if (e->d_name[0] != '.' && strstr(e->d_name, ".parquet") && stat(p, &sb) == 0) total += sb.st_size, left++;
+    }
+    if (d) closedir(d);
+    ok(left >= 1 && left < nf && total <= 25000, "%d file(s), %ld bytes left within the 25000-byte budget", left, total);
     ops->destroy(inst);
 
     /* bad config */

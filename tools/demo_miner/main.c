@@ -28,6 +28,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,10 +344,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (resp) MHD_destroy_response(resp);
             return ok;
         }
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > a->opt.max_body) { /* answer without reading it */
+            struct MHD_Response *resp = error_response(413, "message", "Request body too large");
+            enum MHD_Result ok = resp ? MHD_queue_response(c, 413, resp) : MHD_NO;
+            if (resp) MHD_destroy_response(resp);
+            return ok;
+        }
         if (!(r = calloc(1, sizeof *r))) return MHD_NO;
         r->t0 = now_s();
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > a->opt.max_body) r->too_big = 1;
         *con_cls = r;
         return MHD_YES;
     }
@@ -354,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         size_t n = *upload_size;
         *upload_size = 0;
         if (r->too_big || n > a->opt.max_body - r->len) {
-            r->too_big = 1; /* keep reading (and dropping) so the 413 can be sent */
+            r->too_big = 1; /* chunked upload over the cap: drop the rest, then answer 413 */
             return MHD_YES;
         }
         if (r->len + n + 1 > r->cap) {
@@ -392,6 +398,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     free(r->body);
     free(r);
     *con_cls = NULL;
+}
+
+/* libmicrohttpd's own messages (e.g. a connection dropped on purpose by --fail-rate) */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = 0;
+    pc_debug("libmicrohttpd: %s", line);
 }
 
 /* ---- command line ---------------------------------------------------------------------- */
@@ -572,7 +588,7 @@ int main(int argc, char **argv)
             (uint16_t)ports[i].port, NULL, NULL, on_request, &ports[i], MHD_OPTION_SOCK_ADDR,
             (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-            (unsigned)1024, MHD_OPTION_END);
+            (unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
         if (!daemons[i]) {
             fprintf(stderr, "demo_miner: cannot listen on %s:%d: %s\n", a.opt.bind_ip,
                     ports[i].port, strerror(errno));

@@ -7,7 +7,7 @@
  * free guidance when guidance > 1, steps, seed (the engine's documented RNG, sd_rng.h), and for
  * i2i the init image at the request size and strength (diffusers' int(steps * strength)
  * rule). Width and height must be multiples of 8 (and of the model's UNet factor, 32 or 64
- * pixels for real models): anything else is PROCTOR_INVALID. Progress is reported per
+ * pixels for real models), at most 2048: anything else is PROCTOR_INVALID. Progress is reported per
  * denoising step; a cancel request stops after the current step. result->model is the model
  * folder's name.
  *
@@ -84,8 +84,8 @@ static proctor_status generate(void *instance, const proctor_generate_request *r
     }
     int mult = sd_model_size_multiple(&d->model);
     if (rq->width <= 0 || rq->height <= 0 || rq->width % 8 || rq->height % 8 || rq->width % mult ||
-        rq->height % mult || rq->width > 4096 || rq->height > 4096) {
-        h->set_error(d->ctx, "size %dx%d: width and height must be multiples of %d (at most 4096)", rq->width,
+        rq->height % mult || rq->width > 2048 || rq->height > 2048) {
+        h->set_error(d->ctx, "size %dx%d: width and height must be multiples of %d (at most 2048)", rq->width,
                      rq->height, mult);
         return PROCTOR_INVALID;
     }

@@ -4,7 +4,8 @@
  * Upstream appends a label-dependent suffix to the image caption before generation, and passes
  * a negative prompt per task. Both negative prompts exceed 77 CLIP tokens, so the tokenizer
  * keeps the same first 75 tokens of each (they share that prefix): they give identical
- * embeddings. The strings are copied from the project's diffusion fixtures. */
+ * embeddings. The negative prompts are the ones in the project's diffusion fixtures
+ * (shared/fixtures/diffusion); the suffixes are upstream's caption enhancement. */
 #ifndef SD_PROMPTS_H
 #define SD_PROMPTS_H
 

@@ -50,8 +50,11 @@ int sd_clip_load(sd_clip *c, const sd_ops *ops, const char *dir, const char *var
     if (sd_weights_open(&c->w, dir, "model", variant, err, errlen) != 0) goto out;
     sd_weights *w = &c->w;
     int D = c->dim, I = c->inter;
+    /* embeddings and the projection are used on the host; everything else by the backend */
     c->tok_emb = sd_w(w, c->vocab, D, 0, 0, "text_model.embeddings.token_embedding.weight");
     c->pos_emb = sd_w(w, c->npos, D, 0, 0, "text_model.embeddings.position_embedding.weight");
+    if (c->proj_dim > 0) c->proj = sd_w(w, c->proj_dim, D, 0, 0, "text_projection.weight");
+    w->place = ops->weight;
     c->l = calloc((size_t)c->layers, sizeof *c->l);
     for (int i = 0; i < c->layers; i++) {
         sd_clip_layer *L = &c->l[i];
@@ -76,7 +79,6 @@ int sd_clip_load(sd_clip *c, const sd_ops *ops, const char *dir, const char *var
     }
     c->lnf_g = sd_w(w, D, 0, 0, 0, "text_model.final_layer_norm.weight");
     c->lnf_b = sd_w(w, D, 0, 0, 0, "text_model.final_layer_norm.bias");
-    if (c->proj_dim > 0) c->proj = sd_w(w, c->proj_dim, D, 0, 0, "text_projection.weight");
     if (w->failed) {
         snprintf(err, errlen, "%s: %s", dir, w->err);
         goto out;

@@ -22,7 +22,10 @@ typedef struct sd_ops {
     void (*upload)(float *dst, const float *host, size_t n);
     void (*download)(float *host, const float *src, size_t n);
     void (*copy)(float *dst, const float *src, size_t n);
-    const float *(*weight)(const float *host, size_t n); /* persistent copy for the backend */
+    /* Called once per weight tensor at load (sd_weights.place): returns the pointer kernels
+     * get. Identity on the CPU; a device backend returns its own copy, which it keeps for the
+     * life of the process (a release hook comes with the first such backend). */
+    const float *(*weight)(const float *host, size_t n);
 
     /* y[B, Cout, Ho, Wo] = conv(x[B, Cin, H, W]); zero padding above/left as given, and
      * whatever below/right makes Ho x Wo (taps outside the input read zero). bias may be NULL. */

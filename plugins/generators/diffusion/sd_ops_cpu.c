@@ -12,6 +12,10 @@
 void openblas_set_num_threads(int num_threads);
 
 #define BAND_FLOATS (8l << 20) /* im2col / attention-score buffer budget: 32 MiB */
+/* below about this many floats of work per thread, spawning threads costs more than it saves */
+#define WORK 65536l
+
+static long grain(long per_item) { return per_item >= WORK ? 1 : WORK / (per_item > 0 ? per_item : 1); }
 
 static float *cpu_alloc(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
 static void cpu_free(float *p) { free(p); }
@@ -46,7 +50,7 @@ static void act_range(void *p, long b, long e)
 static void cpu_act(float *x, size_t n, sd_act kind)
 {
     ew c = {.y = x, .kind = kind};
-    sd_par_for((long)n, 16384, act_range, &c);
+    sd_par_for((long)n, WORK, act_range, &c);
 }
 
 static void add_range(void *p, long b, long e)
@@ -58,7 +62,7 @@ static void add_range(void *p, long b, long e)
 static void cpu_add(float *y, const float *a, const float *b, size_t n)
 {
     ew c = {.y = y, .a = a, .b = b};
-    sd_par_for((long)n, 32768, add_range, &c);
+    sd_par_for((long)n, WORK, add_range, &c);
 }
 
 static void addch_range(void *p, long b, long e)
@@ -73,7 +77,7 @@ static void addch_range(void *p, long b, long e)
 static void cpu_add_channel(float *x, int B, int C, int HW, const float *v)
 {
     ew c = {.y = x, .a = v, .HW = HW};
-    sd_par_for((long)B * C, 1 + 16384 / (HW + 1), addch_range, &c);
+    sd_par_for((long)B * C, grain(HW), addch_range, &c);
 }
 
 static void geglu_range(void *p, long b, long e)
@@ -93,7 +97,7 @@ static void geglu_range(void *p, long b, long e)
 static void cpu_geglu(const float *x, int M, int N, float *y)
 {
     ew c = {.y = y, .a = x, .N = N};
-    sd_par_for(M, 1 + 16384 / (N + 1), geglu_range, &c);
+    sd_par_for(M, grain(2l * N), geglu_range, &c);
 }
 
 /* ---- layout ---------------------------------------------------------------------------- */
@@ -117,7 +121,7 @@ static void tok_range(void *p, long b, long e)
 static void cpu_to_tokens(const float *x, int B, int C, int HW, float *y)
 {
     lay c = {.x = x, .y = y, .B = B, .C = C, .HW = HW};
-    sd_par_for((long)B * HW, 256, tok_range, &c);
+    sd_par_for((long)B * HW, grain(C), tok_range, &c);
 }
 
 static void untok_range(void *p, long b, long e)
@@ -134,7 +138,7 @@ static void untok_range(void *p, long b, long e)
 static void cpu_from_tokens(const float *x, int B, int C, int HW, float *y)
 {
     lay c = {.x = x, .y = y, .B = B, .C = C, .HW = HW};
-    sd_par_for((long)B * C, 8, untok_range, &c);
+    sd_par_for((long)B * C, grain(HW), untok_range, &c);
 }
 
 static void cpu_concat_c(const float *a, int Ca, const float *b, int Cb, int B, int HW, float *y)
@@ -163,7 +167,7 @@ static void up_range(void *p, long b, long e)
 static void cpu_upsample2x(const float *x, int B, int C, int H, int W, float *y)
 {
     lay c = {.x = x, .y = y, .H = H, .W = W};
-    sd_par_for((long)B * C, 1, up_range, &c);
+    sd_par_for((long)B * C, grain(4l * H * W), up_range, &c);
 }
 
 /* ---- norms ----------------------------------------------------------------------------- */
@@ -205,7 +209,7 @@ static void cpu_group_norm(const float *x, int B, int C, int HW, int G, float ep
                            const float *beta, int silu, float *y)
 {
     nrm c = {.x = x, .g = gamma, .b = beta, .y = y, .C = C, .HW = HW, .G = G, .silu = silu, .eps = eps};
-    sd_par_for((long)B * G, 1, gn_range, &c);
+    sd_par_for((long)B * G, grain(3l * C / G * HW), gn_range, &c);
 }
 
 static void ln_range(void *p, long b, long e)
@@ -228,7 +232,7 @@ static void cpu_layer_norm(const float *x, int M, int D, float eps, const float 
                            const float *beta, float *y)
 {
     nrm c = {.x = x, .g = gamma, .b = beta, .y = y, .D = D, .eps = eps};
-    sd_par_for(M, 1 + 4096 / (D + 1), ln_range, &c);
+    sd_par_for(M, grain(3l * D), ln_range, &c);
 }
 
 /* ---- GEMM-backed ops -------------------------------------------------------------------- */
@@ -250,7 +254,7 @@ static void cpu_linear(const float *x, int M, int K, const float *w, const float
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, x, K, w, K, 0.0f, y, N);
     if (bias) {
         bias_ctx c = {y, bias, N};
-        sd_par_for(M, 1 + 16384 / (N + 1), bias_rows, &c);
+        sd_par_for(M, grain(N), bias_rows, &c);
     }
 }
 
@@ -304,7 +308,7 @@ static void cpu_conv2d(const float *x, int B, int Cin, int H, int W, const float
             for (int oy0 = 0; oy0 < Ho; oy0 += band) {
                 int rows = Ho - oy0 < band ? Ho - oy0 : band;
                 im2col_ctx c = {xb, col, Cin, H, W, k, stride, pad_top, pad_left, Wo, oy0, rows};
-                sd_par_for(ckk, 4, im2col_range, &c);
+                sd_par_for(ckk, grain((long)rows * Wo), im2col_range, &c);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, rows * Wo, (int)ckk, 1.0f,
                             w, (int)ckk, col, rows * Wo, 0.0f, yb + (long)oy0 * Wo, (int)HWo);
             }
@@ -361,7 +365,7 @@ static void cpu_attention(const float *q, int ldq, const float *k, int ldk, cons
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, Tk, dh, scale,
                             qb + (long)q0 * ldq, ldq, kb, ldk, 0.0f, s, Tk);
                 sm_ctx c = {s, Tk, q0, causal};
-                sd_par_for(rows, 1 + 8192 / (Tk + 1), softmax_rows, &c);
+                sd_par_for(rows, grain(3l * Tk), softmax_rows, &c);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, dh, Tk, 1.0f, s, Tk, vb,
                             ldv, 0.0f, ob + (long)q0 * ldo, ldo);
             }

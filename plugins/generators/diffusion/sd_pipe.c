@@ -145,9 +145,9 @@ int sd_generate(const sd_model *m, const sd_gen *g, char *err, size_t errlen)
 {
     const sd_ops *o = m->ops;
     int mult = sd_model_size_multiple(m), f = sd_vae_factor(&m->vae);
-    if (g->width <= 0 || g->height <= 0 || g->width % mult || g->height % mult || g->width > 4096 ||
-        g->height > 4096) {
-        snprintf(err, errlen, "size %dx%d: width and height must be multiples of %d, at most 4096", g->width,
+    if (g->width <= 0 || g->height <= 0 || g->width % mult || g->height % mult || g->width > 2048 ||
+        g->height > 2048) {
+        snprintf(err, errlen, "size %dx%d: width and height must be multiples of %d, at most 2048", g->width,
                  g->height, mult);
         return -1;
     }

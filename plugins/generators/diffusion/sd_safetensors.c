@@ -388,13 +388,8 @@ static const float *synth(sd_weights *w, const char *name, const int64_t *d, int
     return p;
 }
 
-const float *sd_w(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3, const char *fmt, ...)
+static const float *w_get(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3, const char *name)
 {
-    char name[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
     if (w->failed) return NULL;
     int64_t want[4] = {d0, d1, d2, d3};
     int nw = 0;
@@ -440,4 +435,18 @@ int sd_w_has(const sd_weights *w, const char *fmt, ...)
     vsnprintf(name, sizeof name, fmt, ap);
     va_end(ap);
     return sd_weights_find(w, name) != NULL;
+}
+
+const float *sd_w(sd_weights *w, int64_t d0, int64_t d1, int64_t d2, int64_t d3, const char *fmt, ...)
+{
+    char name[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    const float *p = w_get(w, d0, d1, d2, d3, name);
+    if (!p || !w->place) return p;
+    int64_t n = 1, d[4] = {d0, d1, d2, d3};
+    for (int i = 0; i < 4 && d[i] > 0; i++) n *= d[i];
+    return w->place(p, (size_t)n);
 }

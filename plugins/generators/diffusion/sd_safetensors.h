@@ -48,6 +48,9 @@ typedef struct sd_weights {
     int failed;
     char err[512]; /* the first error */
     int random;    /* synthetic weights (benchmarks): sd_w makes each tensor up */
+    /* where sd_w's results live: NULL = host memory; set to the backend's sd_ops.weight so a
+     * device backend receives each tensor once at load time and kernels get its copy */
+    const float *(*place)(const float *host, size_t n);
     uint64_t rng;
 } sd_weights;
 

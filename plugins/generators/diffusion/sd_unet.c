@@ -109,6 +109,7 @@ static int load(sd_unet *u, const sd_ops *ops, const char *dir, const char *vari
     sd_weights *w = &u->w;
     if (seed) sd_weights_init_random(w, seed);
     else if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
+    w->place = ops->weight;
     sd_conv_load(w, &u->conv_in, u->in_ch, boc[0], 3, "conv_in");
     u->t1w = sd_w(w, u->time_dim, u->tproj_dim, 0, 0, "time_embedding.linear_1.weight");
     u->t1b = sd_w(w, u->time_dim, 0, 0, 0, "time_embedding.linear_1.bias");
@@ -261,6 +262,14 @@ int sd_unet_forward(const sd_unet *u, const float *x, int B, int H, int W, const
             memcpy(hs + (size_t)b * u->add_in_dim + P, ids, sizeof(float) * 6 * A);
         }
         free(ids);
+        if (dbg) { /* the time-id sinusoids alone, [B, 6 * A] */
+            float *ht = malloc(sizeof(float) * B * 6 * A), *dt = o->alloc((size_t)B * 6 * A);
+            for (int b = 0; b < B; b++) memcpy(ht + (size_t)b * 6 * A, hs + (size_t)b * u->add_in_dim + P, sizeof(float) * 6 * A);
+            o->upload(dt, ht, (size_t)B * 6 * A);
+            DBG("add_time_proj", dt, (size_t)B * 6 * A);
+            free(ht);
+            o->free(dt);
+        }
         o->upload(tp, hs, (size_t)B * u->add_in_dim);
         float *a2 = o->alloc((size_t)B * TD);
         o->linear(tp, B, u->add_in_dim, u->a1w, u->a1b, TD, e1);

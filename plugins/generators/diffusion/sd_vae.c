@@ -74,6 +74,7 @@ static int load(sd_vae *v, const sd_ops *ops, const char *dir, const char *varia
     sd_weights *w = &v->w;
     if (seed) sd_weights_init_random(w, seed);
     else if (sd_weights_open(w, dir, "diffusion_pytorch_model", variant, err, errlen) != 0) goto out;
+    w->place = ops->weight;
     /* encoder */
     sd_conv_load(w, &v->enc.conv_in, v->in_ch, boc[0], 3, "encoder.conv_in");
     int ch = boc[0];

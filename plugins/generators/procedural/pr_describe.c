@@ -81,7 +81,8 @@ size_t pr_describe(const pr_summary *sum, char *buf, size_t n)
     put(&s, " with ");
     join(&s, p, k);
     const char *sd = sum->side < 0 ? "left" : "right";
-    if (sum->in_lane) put(&s, " closing the %s lane", sd);
+    if (sum->in_lane && sum->side == 0) put(&s, " closing a middle lane");
+    else if (sum->in_lane) put(&s, " closing the %s lane", sd);
     else put(&s, " on the %s %s", sd, sum->setting == PR_SETTING_HIGHWAY ? "shoulder" : "side of the road");
     if (sum->dug) put(&s, " around a patch of dug-up asphalt");
     put(&s, ".");

@@ -76,12 +76,13 @@ void pr_draw_barrier(proctor_image *img, float bx, float by, float ppm, float wi
     pr_contact_shadow(img, bx, by, ppm, width_m, l);
     for (int s = -1; s <= 1; s += 2) {
         float x = s * (hw - 0.12f);
-        rect_m(img, bx, by, ppm, x - 0.035f, 0.02f, x + 0.035f, 1.05f, leg, 1);
+        rect_m(img, bx, by, ppm, x - 0.035f, 0.02f, x + 0.035f, 1.32f, leg, 1);
         rect_m(img, bx, by, ppm, x - 0.22f, 0, x + 0.22f, 0.05f, lit(pr_rgb3(50, 50, 50), l), 1);
     }
     /* two boards with diagonal stripes, each stripe clipped to its board */
-    static const float boards[2][2] = {{0.70f, 0.98f}, {0.32f, 0.52f}};
-    for (int b = 0; b < 2; b++) {
+    /* a type III barricade: three striped boards */
+    static const float boards[3][2] = {{1.02f, 1.28f}, {0.64f, 0.90f}, {0.26f, 0.52f}};
+    for (int b = 0; b < 3; b++) {
         float y0 = boards[b][0], y1 = boards[b][1];
         rect_m(img, bx, by, ppm, -hw - 0.02f, y0 - 0.02f, hw + 0.02f, y1 + 0.02f,
                lit(pr_rgb3(40, 40, 40), l), 1);
@@ -98,20 +99,20 @@ void pr_draw_barrier(proctor_image *img, float bx, float by, float ppm, float wi
     }
     /* a warning lamp on top of one leg */
     float lx = (l.sun >= 0 ? -1 : 1) * (hw - 0.12f);
-    rect_m(img, bx, by, ppm, lx - 0.02f, 0.98f, lx + 0.02f, 1.12f, lit(pr_rgb3(40, 40, 40), l), 1);
-    pr_fill_ellipse(img, bx + lx * ppm, by - 1.18f * ppm, 0.09f * ppm, 0.08f * ppm,
+    rect_m(img, bx, by, ppm, lx - 0.02f, 1.28f, lx + 0.02f, 1.42f, lit(pr_rgb3(40, 40, 40), l), 1);
+    pr_fill_ellipse(img, bx + lx * ppm, by - 1.48f * ppm, 0.09f * ppm, 0.08f * ppm,
                     lit(pr_rgb3(255, 190, 40), l), 1);
 }
 
 void pr_draw_sign(proctor_image *img, float bx, float by, float ppm, int yellow, int glyph,
                   pr_light l)
 {
-    const float cy = 1.45f, r = 0.62f;
+    const float cy = 1.55f, r = 0.8f; /* a 1.1 m (44 in) diamond */
     pr_rgb face = yellow ? lit(pr_rgb3(250, 205, 20), l) : lit(pr_rgb3(248, 128, 18), l);
     pr_rgb black = lit(pr_rgb3(22, 22, 22), l), frame = lit(pr_rgb3(90, 90, 95), l);
     pr_contact_shadow(img, bx, by, ppm, 0.9f, l);
-    pr_line(img, P(-0.42f, 0), P(0, cy), 0.05f * ppm, frame, 1);
-    pr_line(img, P(0.42f, 0), P(0, cy), 0.05f * ppm, frame, 1);
+    pr_line(img, P(-0.5f, 0), P(0, cy), 0.05f * ppm, frame, 1);
+    pr_line(img, P(0.5f, 0), P(0, cy), 0.05f * ppm, frame, 1);
     pr_fill_quad(img, P(0, cy - r), P(r, cy), P(0, cy + r), P(-r, cy), black, 1);
     float ri = r - 0.07f;
     pr_fill_quad(img, P(0, cy - ri), P(ri, cy), P(0, cy + ri), P(-ri, cy), face, 1);
@@ -120,20 +121,22 @@ void pr_draw_sign(proctor_image *img, float bx, float by, float ppm, int yellow,
     pr_line(img, P(ri2, cy), P(0, cy + ri2), w, black, 1);
     pr_line(img, P(0, cy + ri2), P(-ri2, cy), w, black, 1);
     pr_line(img, P(-ri2, cy), P(0, cy - ri2), w, black, 1);
+    /* the glyphs are drawn for a 0.62 m sign and scaled up */
+    const float g = r / 0.62f;
     if (glyph == 1) {
-        rect_m(img, bx, by, ppm, -0.045f, cy - 0.08f, 0.045f, cy + 0.32f, black, 1);
-        pr_fill_ellipse(img, bx, by - (cy - 0.2f) * ppm, 0.055f * ppm, 0.055f * ppm, black, 1);
+        rect_m(img, bx, by, ppm, -0.045f * g, cy - 0.08f * g, 0.045f * g, cy + 0.32f * g, black, 1);
+        pr_fill_ellipse(img, bx, by - (cy - 0.2f * g) * ppm, 0.055f * g * ppm, 0.055f * g * ppm, black, 1);
     } else {
         /* the "men at work" pictogram: a digging figure and a pile of earth */
-        float t = 0.05f * ppm;
-        pr_fill_ellipse(img, bx + 0.05f * ppm, by - (cy + 0.28f) * ppm, 0.065f * ppm, 0.065f * ppm, black, 1);
-        pr_line(img, P(0.02f, cy + 0.2f), P(-0.1f, cy - 0.05f), t * 1.3f, black, 1);
-        pr_line(img, P(-0.1f, cy - 0.05f), P(-0.02f, cy - 0.3f), t, black, 1);
-        pr_line(img, P(-0.1f, cy - 0.05f), P(-0.24f, cy - 0.28f), t, black, 1);
-        pr_line(img, P(0.0f, cy + 0.13f), P(0.2f, cy - 0.02f), t * 0.8f, black, 1);
-        pr_line(img, P(0.16f, cy + 0.1f), P(0.3f, cy - 0.25f), t * 0.6f, black, 1);
-        pr_fill_quad(img, P(0.12f, cy - 0.3f), P(0.42f, cy - 0.3f), P(0.34f, cy - 0.18f),
-                     P(0.2f, cy - 0.16f), black, 1);
+        float t = 0.05f * g * ppm;
+        pr_fill_ellipse(img, bx + 0.05f * g * ppm, by - (cy + 0.28f * g) * ppm, 0.065f * g * ppm, 0.065f * g * ppm, black, 1);
+        pr_line(img, P(0.02f * g, cy + 0.2f * g), P(-0.1f * g, cy - 0.05f * g), t * 1.3f, black, 1);
+        pr_line(img, P(-0.1f * g, cy - 0.05f * g), P(-0.02f * g, cy - 0.3f * g), t, black, 1);
+        pr_line(img, P(-0.1f * g, cy - 0.05f * g), P(-0.24f * g, cy - 0.28f * g), t, black, 1);
+        pr_line(img, P(0.0f, cy + 0.13f * g), P(0.2f * g, cy - 0.02f * g), t * 0.8f, black, 1);
+        pr_line(img, P(0.16f * g, cy + 0.1f * g), P(0.3f * g, cy - 0.25f * g), t * 0.6f, black, 1);
+        pr_fill_quad(img, P(0.12f * g, cy - 0.3f * g), P(0.42f * g, cy - 0.3f * g), P(0.34f * g, cy - 0.18f * g),
+                     P(0.2f * g, cy - 0.16f * g), black, 1);
     }
 }
 

@@ -54,22 +54,38 @@ void pr_place_scenery(pr_placer *pl, const pr_street *st, pr_rng *r)
 void pr_place_roadwork(pr_placer *pl, const pr_street *st, const pr_options *o, const pr_hints *h,
                        pr_rng *r, pr_summary *sum, float zone[4])
 {
-    int budget = pr_int(r, o->objects_max < 3 ? o->objects_max : 3, o->objects_max);
-    int side = pr_chance(r, 0.65) ? 1 : -1;
-    int shoulder = st->setting == PR_SETTING_HIGHWAY ? pr_chance(r, 0.4)
-                   : (side > 0 ? st->park_r : st->park_l) ? pr_chance(r, 0.6) : 0;
-    float xa, xb; /* the zone across the road */
-    if (shoulder) {
-        if (st->setting == PR_SETTING_HIGHWAY) xa = side > 0 ? st->road_w : -st->side_w, xb = xa + st->side_w;
-        else xa = side > 0 ? st->road_w - 2.4f : 0, xb = xa + 2.4f;
-    } else {
-        int lane = side > 0 ? st->lanes - 1 : 0;
-        xa = st->lane0 + st->lw * lane, xb = xa + st->lw;
+    int budget = pr_int(r, o->objects_max < 4 ? o->objects_max : 4, o->objects_max);
+    /* Where a dashcam meets roadwork: mostly in its own lane or the next one, sometimes on
+     * the shoulder or parking strip nearest to it. */
+    int cam_lane = (int)floorf((pl->c->camx - st->lane0) / st->lw);
+    cam_lane = cam_lane < 0 ? 0 : cam_lane >= st->lanes ? st->lanes - 1 : cam_lane;
+    int lane = cam_lane, shoulder = 0;
+    double u = pr_unit(r);
+    if (u >= 0.5 && u < 0.85 && st->lanes > 1) {
+        int left = cam_lane > 0, right = cam_lane < st->lanes - 1;
+        lane = cam_lane + (left && (!right || pr_chance(r, 0.5)) ? -1 : 1);
+    } else if (u >= 0.85) {
+        shoulder = 1;
     }
+    /* side: the road edge the zone leans on (the taper starts there) */
+    int side = lane * 2 + 1 >= st->lanes ? 1 : -1;
+    if (shoulder) {
+        int park = side > 0 ? st->park_r : st->park_l;
+        if (st->setting != PR_SETTING_HIGHWAY && !park) shoulder = 0; /* no shoulder: the lane */
+    }
+    float xa, xb; /* the zone across the road */
+    if (shoulder && st->setting == PR_SETTING_HIGHWAY)
+        xa = side > 0 ? st->road_w : -st->side_w, xb = xa + st->side_w;
+    else if (shoulder)
+        xa = side > 0 ? st->road_w - 2.4f : 0, xb = xa + 2.4f;
+    else
+        xa = st->lane0 + st->lw * lane, xb = xa + st->lw;
     float xin = side > 0 ? xa + 0.35f : xb - 0.35f, xout = side > 0 ? xb - 0.35f : xa + 0.35f;
-    float zs = (float)pr_uniform(r, 4.5, 9), taper = (float)pr_uniform(r, 4, 8), len = (float)pr_uniform(r, 16, 40);
+    float zs = (float)pr_uniform(r, 3.5, 7), taper = (float)pr_uniform(r, 3, 7), len = (float)pr_uniform(r, 16, 40);
     zone[0] = xa, zone[1] = xb, zone[2] = zs - 3, zone[3] = zs + len + 3;
-    sum->side = side, sum->in_lane = !shoulder;
+    sum->in_lane = !shoulder;
+    /* for the description: a middle lane has no side */
+    sum->side = shoulder || lane == st->lanes - 1 ? side : lane == 0 ? -1 : 0;
 
     sum->dug = pr_chance(r, 0.45); /* torn-up asphalt inside the zone, drawn by the caller */
     int signs = budget >= 3 && pr_chance(r, 0.75);

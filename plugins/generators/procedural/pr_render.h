@@ -39,7 +39,7 @@ typedef struct pr_summary {
     int cones, drums, barriers, signs, workers; /* roadwork objects drawn          */
     int barriers_red, signs_yellow; /* how many of those are red / yellow             */
     int cars;
-    int side;      /* work zone side: -1 left, +1 right, 0 none                    */
+    int side;      /* work zone side: -1 left, +1 right, 0 none or a middle lane   */
     int in_lane;   /* 1: the zone closes a lane, 0: it sits on the shoulder/kerb  */
     int dug;       /* 1: a patch of torn-up road in the zone                       */
     int edit_kind; /* i2i label 0: PR_EDIT_* bits applied                          */

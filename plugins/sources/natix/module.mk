@@ -2,7 +2,7 @@
 # Internal modules: pq_ (Parquet + Thrift reader), hub_ (Hub client).
 NATIX_DIR := plugins/sources/natix
 NATIX_PQ_SRCS := $(NATIX_DIR)/pq_thrift.c $(NATIX_DIR)/pq_meta.c $(NATIX_DIR)/pq_page.c \
-                 $(NATIX_DIR)/pq_read.c
+                 $(NATIX_DIR)/pq_read.c $(NATIX_DIR)/pq_delta.c
 NATIX_PQ_LIBS := -lsnappy -lzstd -lz
 NATIX_HUB_SRCS := $(NATIX_DIR)/hub.c $(NATIX_DIR)/hub_cache.c
 NATIX_HUB_LIBS := -lcurl -lcjson -lsodium -lm
@@ -28,4 +28,4 @@ natix-fuzz-smoke: $(NATIX_FUZZ)
 	@mkdir -p $(NATIX_FUZZ_DIR)
 	cp tests/natix/fixtures/*.parquet $(NATIX_FUZZ_DIR)/
 	$(NATIX_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-	    -print_final_stats=1 $(NATIX_FUZZ_DIR)
+	    -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/natix- $(NATIX_FUZZ_DIR)

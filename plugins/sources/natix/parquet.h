@@ -2,7 +2,8 @@
  *
  * Supported: footer + Thrift compact metadata, flat and nested (struct) columns without
  * repetition, definition levels, PLAIN / PLAIN_DICTIONARY / RLE_DICTIONARY values (RLE for
- * BOOLEAN), RLE/bit-packed hybrid levels and indices, data pages v1 and v2, codecs
+ * BOOLEAN; DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY as arrow-rs and DuckDB
+ * write them in v2 pages), RLE/bit-packed hybrid levels and indices, data pages v1 and v2, codecs
  * UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Anything else is refused with a clear message.
  *
  * Memory: the footer is read once; column data is read one page at a time with pread, so a

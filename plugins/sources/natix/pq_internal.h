@@ -57,7 +57,7 @@ typedef struct pq_page_header {
 
 enum { PQ_PAGE_DATA = 0, PQ_PAGE_INDEX = 1, PQ_PAGE_DICT = 2, PQ_PAGE_DATA_V2 = 3 };
 enum { PQ_ENC_PLAIN = 0, PQ_ENC_PLAIN_DICT = 2, PQ_ENC_RLE = 3, PQ_ENC_BIT_PACKED = 4,
-       PQ_ENC_RLE_DICT = 8 };
+       PQ_ENC_DELTA_BP = 5, PQ_ENC_DELTA_LBA = 6, PQ_ENC_DELTA_BA = 7, PQ_ENC_RLE_DICT = 8 };
 
 /* RLE / bit-packed hybrid decoder over a borrowed buffer; streams, never allocates. */
 typedef struct pq_rle {
@@ -70,6 +70,23 @@ typedef struct pq_rle {
     uint64_t run_bits;    /* bits actually present in the run */
     uint64_t bitpos;
 } pq_rle;
+
+/* DELTA_BINARY_PACKED decoder (pq_delta.c); streams, never allocates. */
+#define PQ_DELTA_MAX_MINI 256
+typedef struct pq_delta {
+    const uint8_t *p, *end;
+    uint64_t block_size, per_mini, total, done, left;
+    uint32_t mini_count, mini;
+    int64_t last, min_delta;
+    uint8_t widths[PQ_DELTA_MAX_MINI];
+    const uint8_t *run;
+    uint64_t run_bits, bitpos;
+} pq_delta;
+
+int pq_delta_init(pq_delta *d, const uint8_t *p, size_t len, const char **why);
+int pq_delta_next(pq_delta *d, int64_t *out, const char **why);
+/* Where the stream ends (data of the byte-array encodings follows); NULL if it is cut short. */
+const uint8_t *pq_delta_end(const pq_delta *d, const char **why);
 
 void pq_rle_init(pq_rle *r, const uint8_t *p, size_t len, int width);
 int pq_rle_next(pq_rle *r, uint32_t *out, const char **why);

@@ -186,7 +186,9 @@ const char *pq_encoding_name(int enc)
 
 void pq_rle_init(pq_rle *r, const uint8_t *p, size_t len, int width)
 {
+    static const uint8_t none[1];
     memset(r, 0, sizeof *r);
+    if (!p) p = none, len = 0; /* a column without levels: NULL + 0 is undefined in C */
     r->p = p;
     r->end = p + len;
     r->width = width;

@@ -22,9 +22,81 @@ typedef struct reader {
     const pq_column *col;
     const pq_chunk *ch;
     dict d;
+    uint8_t *vbuf[2]; /* DELTA_BYTE_ARRAY: the value being built and the previous one */
+    size_t vcap[2];
     char *err;
     size_t errlen;
 } reader;
+
+/* DELTA_* value streams of one page */
+typedef struct deltas {
+    pq_delta a, b;             /* lengths / prefix lengths, suffix lengths */
+    const uint8_t *bytes, *end;
+    int cur;
+    size_t prev_len;
+} deltas;
+
+static int delta_init_(reader *r, int enc, const uint8_t *p, size_t n, deltas *ds)
+{
+    const char *why = NULL;
+    const pq_column *col = r->col;
+    memset(ds, 0, sizeof *ds);
+    ds->end = p + n;
+    int ints = col->type == PQ_INT32 || col->type == PQ_INT64;
+    int bytes = col->type == PQ_BYTE_ARRAY || (enc == PQ_ENC_DELTA_BA && col->type == PQ_FIXED_LEN_BYTE_ARRAY);
+    if ((enc == PQ_ENC_DELTA_BP && !ints) || (enc != PQ_ENC_DELTA_BP && !bytes))
+        return pq_errf(r->err, r->errlen, "'%s': %s on a %s column", col->path, pq_encoding_name(enc),
+                       pq_type_name(col->type));
+    if (pq_delta_init(&ds->a, p, n, &why)) goto bad;
+    if (enc == PQ_ENC_DELTA_BP) return 0;
+    const uint8_t *q = pq_delta_end(&ds->a, &why);
+    if (!q) goto bad;
+    if (enc == PQ_ENC_DELTA_BA) {
+        if (pq_delta_init(&ds->b, q, (size_t)(ds->end - q), &why)) goto bad;
+        q = pq_delta_end(&ds->b, &why);
+        if (!q) goto bad;
+    }
+    ds->bytes = q;
+    return 0;
+bad:
+    return pq_errf(r->err, r->errlen, "'%s': %s", col->path, why);
+}
+
+static int delta_value_(reader *r, int enc, deltas *ds, pq_value *v)
+{
+    const char *why = NULL;
+    int64_t x, y;
+    if (pq_delta_next(&ds->a, &x, &why)) goto bad;
+    if (enc == PQ_ENC_DELTA_BP) {
+        v->i = r->col->type == PQ_INT32 ? (int64_t)(int32_t)x : x;
+        return 0;
+    }
+    size_t left = (size_t)(ds->end - ds->bytes);
+    if (enc == PQ_ENC_DELTA_LBA) {
+        if (x < 0 || (uint64_t)x > left) return pq_errf(r->err, r->errlen, "'%s': value length past the page", r->col->path);
+        v->bytes = ds->bytes, v->len = (size_t)x;
+        ds->bytes += x;
+        return 0;
+    }
+    if (pq_delta_next(&ds->b, &y, &why)) goto bad;
+    if (x < 0 || (uint64_t)x > ds->prev_len || y < 0 || (uint64_t)y > left)
+        return pq_errf(r->err, r->errlen, "'%s': bad prefix or suffix length", r->col->path);
+    /* value = previous[0, prefix) + suffix; bounded by the page: prefixes only reuse bytes */
+    int c = ds->cur;
+    size_t len = (size_t)x + (size_t)y;
+    if (pq_grow(r->f, &r->vbuf[c], &r->vcap[c], len ? len : 1)) return pq_errf(r->err, r->errlen, "out of memory");
+    if (x) memcpy(r->vbuf[c], r->vbuf[!c], (size_t)x);
+    memcpy(r->vbuf[c] + x, ds->bytes, (size_t)y);
+    ds->bytes += y;
+    if (r->col->type == PQ_FIXED_LEN_BYTE_ARRAY && len != (size_t)r->col->type_length)
+        return pq_errf(r->err, r->errlen, "'%s': value of the wrong length", r->col->path);
+    v->bytes = r->vbuf[c], v->len = len;
+    ds->prev_len = len;
+    ds->cur = !c;
+    return 0;
+bad:
+    return pq_errf(r->err, r->errlen, "'%s': %s", r->col->path, why);
+}
 
 /* Plain values, one at a time. */
 typedef struct plain {
@@ -239,6 +311,7 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
 
     plain pc = {p, p + n, 0};
     pq_rle ix;
+    deltas ds;
     if (enc == PQ_ENC_PLAIN_DICT || enc == PQ_ENC_RLE_DICT) {
         if (n < 1 || p[0] > 32) return pq_errf(r->err, r->errlen, "'%s': bad dictionary index width", col->path);
         pq_rle_init(&ix, p + 1, n - 1, p[0]);
@@ -247,6 +320,8 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
         uint32_t l = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
         if (l > n - 4) return pq_errf(r->err, r->errlen, "'%s': RLE length past the page", col->path);
         pq_rle_init(&ix, p + 4, l, 1);
+    } else if (enc == PQ_ENC_DELTA_BP || enc == PQ_ENC_DELTA_LBA || enc == PQ_ENC_DELTA_BA) {
+        if (delta_init_(r, enc, p, n, &ds)) return -1;
     } else if (enc != PQ_ENC_PLAIN) {
         return pq_errf(r->err, r->errlen, "'%s': encoding %s is not supported", col->path, pq_encoding_name(enc));
     }
@@ -266,6 +341,8 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
         if (!v.is_null) {
             if (enc == PQ_ENC_PLAIN) {
                 if (plain_next_(r, &pc, &v)) return -1;
+            } else if (enc == PQ_ENC_DELTA_BP || enc == PQ_ENC_DELTA_LBA || enc == PQ_ENC_DELTA_BA) {
+                if (delta_value_(r, enc, &ds, &v)) return -1;
             } else {
                 uint32_t x;
                 if (pq_rle_next(&ix, &x, &why))
@@ -314,7 +391,7 @@ int pq_read_rows(pq_file *f, int rg, int col, const int64_t *rows, size_t nrows,
     if (rg < 0 || rg >= f->nrg || col < 0 || col >= f->ncols)
         return pq_errf(err, errlen, "no row group %d / column %d", rg, col);
     const pq_chunk *ch = &f->rgs[rg].chunks[col];
-    reader r = {f, &f->cols[col], ch, {0}, err, errlen};
+    reader r = {.f = f, .col = &f->cols[col], .ch = ch, .err = err, .errlen = errlen};
     if (r.col->max_rep > 0) return pq_errf(err, errlen, "'%s': repeated columns are not supported", r.col->path);
     for (size_t i = 0; i < nrows; i++)
         if (rows[i] < 0 || rows[i] >= f->rgs[rg].num_rows || (i && rows[i] <= rows[i - 1]))
@@ -366,7 +443,9 @@ int pq_read_rows(pq_file *f, int rg, int col, const int64_t *rows, size_t nrows,
         }
         pos = body + h.csize;
     }
-    pq_account(f, -(int64_t)r.d.bytes);
+    pq_account(f, -(int64_t)(r.d.bytes + r.vcap[0] + r.vcap[1]));
+    free(r.vbuf[0]);
+    free(r.vbuf[1]);
     free(r.d.buf);
     free(r.d.offs);
     free(r.d.lens);
