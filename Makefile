@@ -65,7 +65,7 @@ CORE_LIB  := $(BUILD)/libproctor.a
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 PROCTOR   := $(BUILD)/proctor
 
-.PHONY: all clean test test-fast check-tests bench install fuzz-smoke plugins tools tests benches demo
+.PHONY: all clean test test-fast check-tests bench install fuzz-smoke plugins tools tests benches demo demo-photos
 all: $(PROCTOR) plugins tools
 
 $(BUILD)/obj/%.o: %.c
@@ -137,11 +137,15 @@ bench: benches
 demo: all
 	$(PROCTOR) demo
 
+# Regenerate the committed demo photos with the procedural renderer.
+demo-photos: $(BUILD)/make_demo_photos
+	$(BUILD)/make_demo_photos --out demo/photos
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/proctor/plugins \
 	           $(DESTDIR)$(PREFIX)/include/proctor $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(PROCTOR) $(DESTDIR)$(PREFIX)/bin/proctor
-	$(foreach t,$(TOOLS),install -m 755 $(BUILD)/$(t) $(DESTDIR)$(PREFIX)/bin/proctor-$(t);)
+	install -m 755 $(BUILD)/demo_miner $(DESTDIR)$(PREFIX)/bin/proctor-demo_miner
 	install -m 755 $(foreach p,$(PLUGINS),$(BUILD)/plugins/$(p).so) $(DESTDIR)$(PREFIX)/lib/proctor/plugins/
 	install -m 644 sdk/proctor.h $(DESTDIR)$(PREFIX)/include/proctor/
 	install -d $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/roadwork $(DESTDIR)$(PREFIX)/share/proctor/demo/photos/none \

@@ -111,6 +111,8 @@ pid_t pc_demo_miner_start_ports(const char *const *args, int *ports, size_t max,
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent) _exit(1);
+        /* the miners' own INFO lines would scroll the scoreboard away */
+        if (!getenv("PROCTOR_LOG")) setenv("PROCTOR_LOG", "warning", 1);
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);

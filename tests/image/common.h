@@ -49,6 +49,7 @@ static inline unsigned long long image_fnv(const proctor_image *img)
 
 static inline unsigned char *read_all(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);

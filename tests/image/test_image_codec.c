@@ -34,7 +34,7 @@ static void test_photos(void)
     for (size_t i = 0; i < sizeof ref_photos / sizeof ref_photos[0]; i++) {
         const ref_photo *r = &ref_photos[i];
         snprintf(path, sizeof path, "%s/%s", dir, r->name);
-        size_t len;
+        size_t len = 0;
         unsigned char *b = read_all(path, &len);
         proctor_image img;
         int scale = 0;
@@ -86,7 +86,7 @@ static void test_bad_input(void)
 {
     char err[256];
     proctor_image img;
-    size_t len;
+    size_t len = 0;
     unsigned char *jpg = make_jpeg(64, 48, 1, &len);
     ok(jpg != NULL, "made a test JPEG");
     is_int(pc_image_decode(jpg, len, 0, &img, NULL, err, sizeof err), PROCTOR_OK, "whole JPEG decodes");
@@ -153,7 +153,7 @@ static void test_bad_input(void)
 static void test_decode_rows(void)
 {
     char err[256];
-    size_t len;
+    size_t len = 0;
     unsigned char *jpg = make_jpeg(200, 150, 4, &len);
     proctor_image full, part;
     int sw, sh;
@@ -183,7 +183,7 @@ static void test_encode(void)
     char err[256];
     proctor_image img, back;
     void *out;
-    size_t len;
+    size_t len = 0;
     pattern(&img, 64, 48, 14);
     is_int(pc_image_encode(&img, PROCTOR_FORMAT_JPEG, 75, &out, &len, err, sizeof err), PROCTOR_OK, "JPEG q75");
     is_int(len, ref_pil_jpeg_len, "JPEG length equals PIL's");

@@ -55,7 +55,7 @@ static void test_prepare(void)
     pc_augment_opts o;
     pc_augment_defaults(&o);
     char err[256];
-    size_t len;
+    size_t len = 0;
     unsigned char *jpg = make_jpeg(1600, 1200, &len);
     ok(jpg != NULL, "made a 1600x1200 JPEG");
     int levels[4] = {0}, all_ok = 1, scale_ok = 1;
@@ -160,7 +160,7 @@ static void test_photo(void)
     }
     char path[1200], err[256];
     snprintf(path, sizeof path, "%s/roadwork_05.png", dir);
-    size_t len;
+    size_t len = 0;
     unsigned char *b = read_all(path, &len);
     pc_augment_opts o;
     pc_augment_defaults(&o);

@@ -7,9 +7,9 @@
  * free guidance when guidance > 1, steps, seed (the engine's documented RNG, sd_rng.h), and for
  * i2i the init image at the request size and strength (diffusers' int(steps * strength)
  * rule). Width and height must be multiples of 8 (and of the model's UNet factor, 32 or 64
- * pixels for real models), at most 2048: anything else is PROCTOR_INVALID. Progress is reported per
- * denoising step; a cancel request stops after the current step. result->model is the model
- * folder's name.
+ * pixels for real models) and at most 2048: anything else is PROCTOR_INVALID. Progress is
+ * reported per denoising step; a cancel request stops after the current step. result->model
+ * is the model folder's name.
  *
  * YAML keys:
  *   model      path of the diffusers folder (model_index.json + components)   required
