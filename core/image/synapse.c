@@ -2,22 +2,20 @@
  *
  * Decode scale. A 12 MP photo ends as 224 x 224, so decoding every pixel is wasted work:
  * libjpeg can run its IDCT at n/8 scale and skip most of it. The scale must not make the
- * result worse than downscaling the full image, i.e. the crop that is resized to 224 must
- * still have at least 224 source pixels on a side. The level is the stream's first draw,
- * so it is known before decoding:
- *   level 0 crops the largest square: the short side s must be >= 224;
- *   levels 1..3 crop a square of area >= crop_scale_min * w * h (0.2), whose side is at
- *   least sqrt(0.2 * s * l) = s * sqrt(0.2 * l / s) (l the long side; when 0.2 * l / s > 1
- *   every draw fails and the centre crop of side s is used). So s >= 224 / sqrt(0.2 * l / s),
- *   and s >= 224 in any case.
- * One extra pixel covers the rounding of the crop side and of the scaled dimensions.
- * The augmentation then draws its crop on the decoded image; its fractions (area scale,
- * position, mask point) are the same as on the full image.
+ * result worse than downscaling the full image: the square that is resized to 224 must
+ * still have at least 224 source pixels on a side (no upsampling that the full image would
+ * not need). The whole augmentation plan (level, angle, crop box, ...) depends only on the
+ * seed and the source size, never on pixels, so it is drawn before decoding: for n = 1..8
+ * we plan on the n/8-scaled size and take the first n whose crop side is >= 224 (level 0
+ * crops the short side; levels 1..3 a square of area U(0.2, 1) of the image, 0.47 of it on
+ * average, so most 12 MP challenges decode at 1/8 and the smallest crops at 2/8). The crop
+ * fractions (area, position, mask point) are the same at every scale; the plan drawn on
+ * the chosen size is the one rendered and recorded, so a seed replays exactly.
+ * pc_challenge_decode_min_side gives the bound over all draws (for callers without a plan).
  *
- * Decode rows. The whole plan (angle, crop box, ...) depends only on the seed and the
- * decoded size, so it is drawn before decoding, and the JPEG decoder stops after the last
- * source row the rotated crop box reads (on average a fifth of the entropy decoding saved;
- * the rows above it must be decoded anyway, JPEG has no random access). */
+ * Decode rows. With the plan known, the JPEG decoder stops after the last source row the
+ * rotated crop box reads (the rows above it must be decoded anyway: JPEG has no random
+ * access). */
 #include "image/synapse.h"
 #include "image/image.h"
 
@@ -48,21 +46,27 @@ proctor_status pc_challenge_image_prepare(const void *bytes, size_t len, const p
     int w, h;
     st = pc_image_info(bytes, len, &w, &h, err, errlen);
     if (st != PROCTOR_OK) return st;
-    int level = pc_augment_pick_level(o, seed);
-    int dw, dh; /* the decoded size: the plan is drawn on it */
+    /* the smallest scale whose plan crops >= size pixels (any scale for non-JPEG: 8/8) */
     proctor_image_format fmt = pc_image_sniff(bytes, len);
-    int min_side = pc_challenge_decode_min_side(o, level, w, h);
-    pc_image_decode_scale(fmt, w, h, min_side, &dw, &dh);
-    int mask[2], *mp = NULL;
-    if (mask_xy) { /* to the decoded image's pixels */
-        mask[0] = (int)floor((double)mask_xy[0] * dw / w);
-        mask[1] = (int)floor((double)mask_xy[1] * dh / h);
-        mp = mask;
+    int dw = w, dh = h, n = fmt == PROCTOR_FORMAT_JPEG ? 1 : 8;
+    for (; n <= 8; n++) {
+        dw = (int)(((long long)w * n + 7) / 8), dh = (int)(((long long)h * n + 7) / 8);
+        if (n < 8 && (dw < o->size || dh < o->size)) continue;
+        int mask[2], *mp = NULL;
+        if (mask_xy) { /* to the decoded image's pixels */
+            mask[0] = (int)floor((double)mask_xy[0] * dw / w);
+            mask[1] = (int)floor((double)mask_xy[1] * dh / h);
+            mp = mask;
+        }
+        st = pc_augment_plan(o, seed, dw, dh, mp, &out->params, err, errlen);
+        if (st != PROCTOR_OK) return st;
+        if (out->params.crop_w >= o->size) break;
     }
-    st = pc_augment_plan(o, seed, dw, dh, mp, &out->params, err, errlen);
-    if (st != PROCTOR_OK) return st;
+    if (n > 8) n = 8;
+    /* for n < 8 the short side is >= size, so libjpeg's scale for it is exactly n */
+    int min_short = n == 8 ? 0 : (dw < dh ? dw : dh);
     proctor_image img;
-    st = pc_image_decode_rows(bytes, len, min_side, pc_augment_rows_needed(&out->params), &img,
+    st = pc_image_decode_rows(bytes, len, min_short, pc_augment_rows_needed(&out->params), &img,
                               &out->scale_num, err, errlen);
     if (st != PROCTOR_OK) return st;
     out->orig_width = w;

@@ -58,7 +58,7 @@ static void test_prepare(void)
     size_t len = 0;
     unsigned char *jpg = make_jpeg(1600, 1200, &len);
     ok(jpg != NULL, "made a 1600x1200 JPEG");
-    int levels[4] = {0}, all_ok = 1, scale_ok = 1;
+    int levels[4] = {0}, all_ok = 1, scale_ok = 1, used[9] = {0};
     for (uint64_t seed = 100; seed < 140; seed++) {
         pc_challenge_image c;
         if (pc_challenge_image_prepare(jpg, len, &o, seed, NULL, 75, &c, err, sizeof err) != PROCTOR_OK) {
@@ -68,19 +68,23 @@ static void test_prepare(void)
         }
         levels[c.params.level]++;
         all_ok &= check_b64(&c) && c.orig_width == 1600 && c.orig_height == 1200;
-        /* the chosen scale keeps the smallest possible crop >= 224 and is the smallest such */
-        int dw = c.params.src_width, dh = c.params.src_height;
-        double smallest = c.params.level == 0 ? fmin(dw, dh) : sqrt(0.2 * dw * dh);
-        scale_ok &= smallest >= 224 && dw == (1600 * c.scale_num + 7) / 8;
-        if (c.scale_num > 1) {
-            int pw = (1600 * (c.scale_num - 1) + 7) / 8, ph = (1200 * (c.scale_num - 1) + 7) / 8;
-            double prev = c.params.level == 0 ? fmin(pw, ph) : sqrt(0.2 * pw * ph);
-            scale_ok &= prev < 225;
+        /* the chosen scale is the smallest whose planned crop has >= 224 pixels a side */
+        int n = c.scale_num, dw = c.params.src_width, dh = c.params.src_height;
+        scale_ok &= dw == (1600 * n + 7) / 8 && dh == (1200 * n + 7) / 8 && c.params.crop_w >= 224;
+        if (n > 1) {
+            int pw = (1600 * (n - 1) + 7) / 8, ph = (1200 * (n - 1) + 7) / 8;
+            pc_augment_params q;
+            if (pw >= 224 && ph >= 224) {
+                pc_augment_plan(&o, seed, pw, ph, NULL, &q, err, sizeof err);
+                scale_ok &= q.crop_w < 224;
+            }
         }
+        used[n]++;
         pc_challenge_image_free(&c);
     }
     ok(all_ok, "40 challenges: base64 of a 224x224 JPEG, original size recorded");
-    ok(scale_ok, "decode scale is the smallest that keeps the smallest crop >= 224 px");
+    ok(scale_ok, "decode scale is the smallest whose crop keeps >= 224 px (1/8: %d, 2/8: %d, 3/8: %d, "
+       "4/8: %d, more: %d)", used[1], used[2], used[3], used[4], used[5] + used[6] + used[7] + used[8]);
     ok(levels[0] && levels[1] && levels[2] && levels[3], "all levels occurred (%d %d %d %d)", levels[0],
        levels[1], levels[2], levels[3]);
 
@@ -128,9 +132,10 @@ static void test_same_as_full(const unsigned char *src, size_t len, int w, int h
             same = 0;
             continue;
         }
-        int level = pc_augment_pick_level(&o, seed), scale;
+        int n = c.scale_num, scale;
+        int min_short = n == 8 ? 0 : (int)((((w < h ? w : h) * (long long)n) + 7) / 8);
         proctor_image img, aug;
-        pc_image_decode(src, len, pc_challenge_decode_min_side(&o, level, w, h), &img, &scale, err, sizeof err);
+        pc_image_decode(src, len, min_short, &img, &scale, err, sizeof err);
         int m2[2] = {(int)floor((double)mask[0] * img.width / w), (int)floor((double)mask[1] * img.height / h)};
         pc_augment(&img, &o, seed, seed & 1 ? m2 : NULL, &aug, NULL, err, sizeof err);
         partial += pc_augment_rows_needed(&c.params) < img.height;

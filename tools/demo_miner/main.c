@@ -5,8 +5,9 @@
  *              [--metagraph FILE] [--max-body BYTES]
  *
  * It serves POST /ImageSynapse on every port of --port N or --ports A-B (one process, many
- * "miners", for benchmarks), runs the axon's header checks (verify.c), decodes the base64 JPEG,
- * scores how much of it is cone orange / signal yellow (roadwork.c) and answers the synapse JSON
+ * "miners", for benchmarks), runs the axon's checks (verify.c: header parsing; with --metagraph
+ * also the blacklist, nonce window and sr25519 signature of a registered validator), decodes the
+ * base64 JPEG, looks for roadwork colours and shapes (roadwork.c) and answers the synapse JSON
  * with "prediction" set. Port 0 picks a free port. Each bound port is printed on stdout as
  * "listening on IP:PORT", then "ready".
  *
@@ -14,6 +15,7 @@
  * (libmicrohttpd suspend/resume) and a timer thread resumes it when it is due, so hundreds of
  * slow answers can be pending at once. --fail-rate P answers 500 or drops the connection with
  * probability P. SIGINT/SIGTERM stop it cleanly. See README.md. */
+#include "crypto/axon_sign.h"
 #include "log.h"
 #include "net/metagraph.h"
 #include "net/wire.h"
@@ -73,6 +75,7 @@ typedef struct pending {
 typedef struct app {
     options opt;
     pc_metagraph metagraph;
+    dm_axon *axon; /* NULL without --metagraph: anyone may ask, unsigned */
     pthread_mutex_t lock; /* rng + pending */
     pthread_cond_t wake;
     uint64_t rng;
@@ -259,14 +262,15 @@ static char *answer_json(app *a, port_ctx *pc, struct MHD_Connection *c, const c
 /* The miner's forward step on a complete request; fills r->status / r->response. */
 static void forward(app *a, port_ctx *pc, struct MHD_Connection *c, request *r)
 {
-    char msg[160];
+    char msg[PC_AXON_MESSAGE_MAX + 128];
     if (r->too_big) {
         r->status = 413;
         r->response = error_response(r->status, "message", "Request body too large");
         return;
     }
-    int status = dm_verify_request(header_of, c, r->body, r->len, msg, sizeof msg);
+    int status = dm_axon_check(a->axon, header_of, c, dm_now_ns(), msg, sizeof msg);
     if (status != 200) {
+        pc_info("port %d: %d %s", pc->port, status, msg);
         r->status = status;
         r->response = error_response(status, "message", msg);
         return;
@@ -425,7 +429,8 @@ static void usage(FILE *f)
             "  --random                 uniform random prediction instead of the colour model\n"
             "  --seed N                 RNG seed (--random, --fail-rate)          [time]\n"
             "  --hotkey SS58            this miner's hotkey (axon.hotkey in answers)\n"
-            "  --metagraph FILE         metagraph (JSON/YAML) of who may query us (next phase)\n"
+            "  --metagraph FILE         metagraph (JSON/YAML) of who may query us: requests must\n"
+            "                           be signed by a hotkey with validator_permit (needs --hotkey)\n"
             "  --max-body BYTES         request body cap, larger gets 413         [16777216]\n");
 }
 
@@ -524,6 +529,10 @@ static int parse_options(int argc, char **argv, options *o)
         fprintf(stderr, "demo_miner: --count goes with --port 0\n");
         return 2;
     }
+    if (o->metagraph && !o->hotkey) {
+        fprintf(stderr, "demo_miner: --metagraph needs --hotkey (signatures name the axon's hotkey)\n");
+        return 2;
+    }
     if (optind < argc) {
         fprintf(stderr, "demo_miner: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
@@ -549,7 +558,18 @@ int main(int argc, char **argv)
             fprintf(stderr, "demo_miner: %s\n", err);
             return 2;
         }
-        pc_info("metagraph: %zu neurons from %s", a.metagraph.count, a.opt.metagraph);
+        if (!(a.axon = dm_axon_new(a.opt.hotkey, &a.metagraph, err, sizeof err))) {
+            fprintf(stderr, "demo_miner: --hotkey: %s\n", err);
+            pc_metagraph_free(&a.metagraph);
+            return 2;
+        }
+        size_t permits = 0;
+        for (size_t i = 0; i < a.metagraph.count; i++) permits += a.metagraph.neurons[i].validator_permit;
+        pc_info("axon %s: metagraph %s, %zu neurons, %zu with validator permit; requests must be "
+                "signed by one of those", a.opt.hotkey, a.opt.metagraph, a.metagraph.count, permits);
+    } else {
+        pc_warn("no --metagraph: accepting unsigned requests from anyone (local development; "
+                "give --metagraph and --hotkey to verify validators like a real axon)");
     }
     a.rng = a.opt.seed;
     pthread_mutex_init(&a.lock, NULL);
@@ -626,6 +646,7 @@ int main(int argc, char **argv)
     free(daemons);
     free(ports);
     free(a.pend);
+    dm_axon_free(a.axon);
     pc_metagraph_free(&a.metagraph);
     return rc;
 }

@@ -235,8 +235,7 @@ static int verify(dm_axon *ax, dm_header_fn header, void *ctx, const char *hotke
     pthread_mutex_unlock(&ax->lock);
     if (st != 200) return st;
 
-    /* the signed text uses the nonce as sent (Python str(int(x)) would canonicalise it; a
-     * dendrite signs what it sends, which is canonical) */
+    /* upstream rebuilds the text from the parsed int, so " 012" is checked as "12" */
     char canon[24];
     snprintf(canon, sizeof canon, "%lld", nonce);
     if (!pc_axon_verify(canon, hotkey, ax->hotkey, uuid, body_hash ? body_hash : "", sig, NULL)) {
