@@ -12,6 +12,7 @@
 #include "host.h"
 #include "image/augment.h"
 #include "image/image.h"
+#include "image/synapse.h"
 #include "instance.h"
 #include "log.h"
 #include "miners.h"
@@ -334,45 +335,25 @@ static int mask_center(const char *sidecar, int xy[2])
     return ok;
 }
 
-/* Decode (no more pixels than the smallest possible crop needs), augment, JPEG, base64. */
+/* Decode (no more pixels and rows than the planned crop needs), augment, JPEG, base64.
+ * Returns the base64 text (malloc'd); *audit_json gets the preparation record. */
 static char *prepare_image(pc_loop *lp, const char *path, const char *sidecar, uint64_t aug_seed,
-                           pc_augment_params *params, char *err, size_t errlen)
+                           pc_augment_params *params, cJSON **audit_json, char *err, size_t errlen)
 {
     size_t len = 0;
     char *bytes = pc_read_file(path, 256u << 20, &len);
     if (!bytes) return snprintf(err, errlen, "%s: cannot read", path), NULL;
-    /* the smallest crop has side sqrt(crop_scale_min) * short side; keep it >= size */
-    int w = 0, h = 0;
-    if (pc_image_info(bytes, len, &w, &h, err, errlen) != PROCTOR_OK) {
-        free(bytes);
-        return NULL;
-    }
-    int level = pc_augment_pick_level(&lp->aug, aug_seed);
-    double need = level == 0 ? lp->aug.size : lp->aug.size / sqrt(lp->aug.crop_scale_min);
-    proctor_image img = {0}, out = {0};
-    int scale = 8;
-    if (pc_image_decode(bytes, len, (int)ceil(need), &img, &scale, err, errlen) != PROCTOR_OK) {
-        free(bytes);
-        return NULL;
-    }
-    free(bytes);
     int xy[2], have_mask = mask_center(sidecar, xy);
-    if (have_mask) { /* the mask is in full-resolution pixels */
-        xy[0] = (int)((double)xy[0] * img.width / (w ? w : 1));
-        xy[1] = (int)((double)xy[1] * img.height / (h ? h : 1));
-    }
-    proctor_status st = pc_augment(&img, &lp->aug, aug_seed, have_mask ? xy : NULL, &out, params, err, errlen);
-    pc_image_free(&img);
+    pc_challenge_image c;
+    proctor_status st = pc_challenge_image_prepare(bytes, len, &lp->aug, aug_seed, have_mask ? xy : NULL,
+                                                   lp->jpeg_quality, &c, err, errlen);
+    free(bytes);
     if (st != PROCTOR_OK) return NULL;
-    void *jpeg = NULL;
-    size_t jlen = 0;
-    st = pc_image_encode(&out, PROCTOR_FORMAT_JPEG, lp->jpeg_quality, &jpeg, &jlen, err, errlen);
-    pc_image_free(&out);
-    if (st != PROCTOR_OK) return NULL;
-    size_t b64len = sodium_base64_ENCODED_LEN(jlen, sodium_base64_VARIANT_ORIGINAL);
-    char *b64 = malloc(b64len);
-    if (b64) sodium_bin2base64(b64, b64len, jpeg, jlen, sodium_base64_VARIANT_ORIGINAL);
-    free(jpeg);
+    *params = c.params;
+    *audit_json = pc_challenge_image_json(&c);
+    char *b64 = c.b64;
+    c.b64 = NULL;
+    pc_challenge_image_free(&c);
     return b64;
 }
 
@@ -443,7 +424,8 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
     char err[512];
     pc_augment_params params;
     memset(&params, 0, sizeof params);
-    char *b64 = prepare_image(lp, item->path, item->sidecar_json, aug_seed, &params, err, sizeof err);
+    cJSON *prep = NULL;
+    char *b64 = prepare_image(lp, item->path, item->sidecar_json, aug_seed, &params, &prep, err, sizeof err);
     pc_item_free(item);
     if (!b64) {
         skip_step(lp);
@@ -457,7 +439,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
         return 0;
     }
     res.level = params.level;
-    cJSON_AddItemToObject(line, "augmentation", pc_augment_params_json(&params));
+    cJSON_AddItemToObject(line, "augmentation", prep ? prep : pc_augment_params_json(&params));
 
     /* miners */
     size_t want = (size_t)pc_settings_int(&lp->p->miners, "sample_size");

@@ -13,7 +13,8 @@ typedef struct pc_challenge_image {
     size_t b64_len;       /* strlen(b64)                                                 */
     size_t jpeg_len;      /* bytes of the JPEG before base64                             */
     int orig_width, orig_height; /* the source image as stored                           */
-    int scale_num;        /* the source was decoded at scale_num/8 (8 = full size)       */
+    int scale_num;        /* the source was decoded at scale_num/8 (8 = full size): the
+                             smallest scale whose crop keeps >= size pixels a side       */
     pc_augment_params params; /* in the coordinates of the decoded image                 */
 } pc_challenge_image;
 
@@ -24,8 +25,9 @@ proctor_status pc_challenge_image_prepare(const void *bytes, size_t len, const p
                                   pc_challenge_image *out, char *err, size_t errlen);
 void pc_challenge_image_free(pc_challenge_image *c);
 
-/* The smallest short side a source of w x h may be decoded at for an augmentation of this
- * level so that no output pixel is upsampled (see synapse.c). */
+/* A bound for callers that decode before planning: the smallest short side a w x h source
+ * may be decoded at so that no crop of this level, whatever its draws, has fewer than
+ * o->size pixels a side (pc_challenge_image_prepare plans first and does better). */
 int pc_challenge_decode_min_side(const pc_augment_opts *o, int level, int w, int h);
 
 /* The augmentation params plus the decode facts, for the audit log (new cJSON object). */
