@@ -159,7 +159,29 @@ static int augment_options(pc_loop *lp, char *err, size_t errlen)
     lp->aug.vflip_prob = pc_settings_double(a, "vflip_prob");
     lp->aug.rotate_degrees = pc_settings_double(a, "rotate_degrees");
     lp->aug.crop_scale_min = pc_settings_double(a, "crop_scale_min");
+    lp->aug.crop_scale_max = pc_settings_double(a, "crop_scale_max");
     lp->aug.size = (int)pc_settings_int(a, "size");
+    lp->aug.mask_true_dims = pc_settings_bool(a, "mask_true_dims");
+    lp->aug.level2_max = (int)pc_settings_int(a, "level2_max");
+    lp->aug.level3_max = (int)pc_settings_int(a, "level3_max");
+    static const char *const tables[] = {"cs", "cc", "jpeg", "gnc", "gb"};
+    for (int t = 0; t < 5; t++) {
+        const pc_setting *v = pc_settings_find(a, tables[t]);
+        if (v->list_len != 5)
+            return snprintf(err, errlen, "augment.%s needs 5 values (levels 1..5)", tables[t]), -1;
+        for (int i = 0; i < 5; i++) {
+            char *end;
+            double x = strtod(v->list[i], &end);
+            if (*end) return snprintf(err, errlen, "augment.%s: '%s' is not a number", tables[t], v->list[i]), -1;
+            switch (t) {
+            case 0: lp->aug.cs[i] = x; break;
+            case 1: lp->aug.cc[i] = x; break;
+            case 2: lp->aug.jpeg[i] = (int)x; break;
+            case 3: lp->aug.gnc[i] = x; break;
+            case 4: lp->aug.gb[i] = (int)x; break;
+            }
+        }
+    }
     return pc_augment_check(&lp->aug, err, errlen) == PROCTOR_OK ? 0 : -1;
 }
 

@@ -36,7 +36,16 @@ static const proctor_config_key augment_keys[] = {
     {"vflip_prob", PROCTOR_CFG_DOUBLE, "0", "vertical flip (upstream's never fires)"},
     {"rotate_degrees", PROCTOR_CFG_DOUBLE, "20", "max rotation, either way"},
     {"crop_scale_min", PROCTOR_CFG_DOUBLE, "0.2", "smallest random-resized-crop area"},
+    {"crop_scale_max", PROCTOR_CFG_DOUBLE, "1.0", "largest random-resized-crop area"},
     {"size", PROCTOR_CFG_INT, "224", "output side in pixels"},
+    {"mask_true_dims", PROCTOR_CFG_BOOL, "false", "clamp the mask_center shift with the real width/height (upstream swaps them)"},
+    {"level2_max", PROCTOR_CFG_INT, "1", "level 2 draws each distortion level from 0..N"},
+    {"level3_max", PROCTOR_CFG_INT, "2", "level 3 draws each distortion level from 0..N"},
+    {"cs", PROCTOR_CFG_LIST, "[0.4, 0.3, 0.2, 0.1, 0.0]", "colour saturation parameter per level 1..5"},
+    {"cc", PROCTOR_CFG_LIST, "[0.85, 0.725, 0.6, 0.475, 0.35]", "colour contrast parameter per level"},
+    {"jpeg", PROCTOR_CFG_LIST, "[2, 3, 4, 5, 6]", "resize-JPEG factor per level"},
+    {"gnc", PROCTOR_CFG_LIST, "[0.001, 0.002, 0.005, 0.01, 0.05]", "Gaussian noise variance per level"},
+    {"gb", PROCTOR_CFG_LIST, "[7, 9, 13, 17, 21]", "Gaussian blur kernel per level (sigma = k/6)"},
     {NULL, 0, NULL, NULL},
 };
 
