@@ -131,8 +131,10 @@ int pc_cmd_demo(int argc, char **argv)
         size_t a = 0;
         args[a++] = "--hotkey";
         args[a++] = hotkeys[i];
-        args[a++] = "--metagraph";
-        args[a++] = validators;
+        if (wallet) { /* verifying miners refuse unsigned requests */
+            args[a++] = "--metagraph";
+            args[a++] = validators;
+        }
         for (size_t f = 0; kinds[i].flags[f]; f++) args[a++] = kinds[i].flags[f];
         args[a] = NULL;
         pids[i] = pc_demo_miner_start(args, &ports[i], err, sizeof err);

@@ -118,7 +118,7 @@ int pc_cmd_generate(int argc, char **argv)
     }
     proctor_generate_request req = {
         .size = sizeof req, .task = strcmp(task, "i2i") ? PROCTOR_TASK_T2I : PROCTOR_TASK_I2I,
-        .label = label, .prompt = prompt, .negative_prompt = negative ? negative : pc_negative_prompt(),
+        .label = label, .prompt = prompt, .negative_prompt = negative ? negative : pc_negative_prompt_for(strcmp(task, "i2i") ? PROCTOR_TASK_T2I : PROCTOR_TASK_I2I),
         .init_image = image ? &init : NULL, .strength = strength, .width = width, .height = height,
         .steps = steps, .guidance = guidance, .seed = seed ? seed : (uint64_t)time(NULL)};
     if (pc_image_alloc(&res.image, width, height, 3, err, sizeof err) != PROCTOR_OK) {

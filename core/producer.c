@@ -76,6 +76,9 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
         item = NULL;
     }
     if (!prompt) prompt = strdup(pc_prompt_template(label, rng));
+    char *full = prompt ? pc_prompt_full(prompt, label) : NULL; /* upstream's caption suffix */
+    free(prompt);
+    prompt = full;
     if (task == PROCTOR_TASK_I2I && !source_image &&
         pc_cache_sample(cache, PROCTOR_CACHE_REAL, label, pc_rng_callback, rng, &item) == PROCTOR_OK) {
         source_image = strdup(item->path);
@@ -97,7 +100,7 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
         .task = task,
         .label = label,
         .prompt = prompt,
-        .negative_prompt = pc_negative_prompt(),
+        .negative_prompt = pc_negative_prompt_for(task),
         .init_image = task == PROCTOR_TASK_I2I ? &init : NULL,
         .strength = pc_settings_double(core, "strength"),
         .width = width,

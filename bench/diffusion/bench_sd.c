@@ -2,7 +2,7 @@
  * (the real SD 1.5 unet/config.json, synthetic weights, 64x64 latent, batch 2 as under CFG)
  * and one VAE decode to 512x512 (SD 1.5 vae/config.json), fp32. Prints the median of
  * SD_BENCH_RUNS runs (default 3) with SD_BENCH_THREADS threads (default 2), and the peak
- * resident memory. The PyTorch peer for the same shapes is torch_peer.py next to this file. */
+ * resident memory; SD_BENCH_ONLY=unet|vae runs one of the two. The PyTorch peer for the same shapes is torch_peer.py next to this file. */
 #include "sd_unet.h"
 #include "sd_vae.h"
 
@@ -76,7 +76,8 @@ static long peak_mib(void)
 
 int main(void)
 {
-    const char *rs = getenv("SD_BENCH_RUNS"), *ts = getenv("SD_BENCH_THREADS");
+    const char *rs = getenv("SD_BENCH_RUNS"), *ts = getenv("SD_BENCH_THREADS"), *only = getenv("SD_BENCH_ONLY");
+    int do_unet = !only || strcmp(only, "unet") == 0, do_vae = !only || strcmp(only, "vae") == 0;
     int runs = rs ? atoi(rs) : 3, threads = ts ? atoi(ts) : 2;
     if (runs < 1) runs = 1;
     sd_cpu_set_threads(threads);
@@ -91,6 +92,7 @@ int main(void)
     printf("diffusion CPU reference path, fp32, %d threads, median of %d run(s)\n", sd_cpu_threads(), runs);
 
     sd_unet u;
+    if (!do_unet) goto vae;
     if (sd_unet_load_random(&u, o, ud, 1, err, sizeof err) != 0) {
         fprintf(stderr, "unet: %s\n", err);
         return 1;
@@ -113,8 +115,9 @@ int main(void)
            1607.0 / mu, peak_mib());
     o->free(x), o->free(ctx), o->free(out);
     sd_unet_free(&u);
-
+vae:;
     sd_vae v;
+    if (!do_vae) goto done;
     if (sd_vae_load_random(&v, o, vd, 2, err, sizeof err) != 0) {
         fprintf(stderr, "vae: %s\n", err);
         return 1;
@@ -135,6 +138,7 @@ int main(void)
            2515.0 / mv, peak_mib());
     o->free(z), o->free(img);
     sd_vae_free(&v);
+done:;
     char p[600];
     snprintf(p, sizeof p, "%s/config.json", ud);
     unlink(p);

@@ -5,7 +5,7 @@ architecture in specs/diffusion.md (diffusers is not available here), random wei
 eval + no_grad, the same thread count. Attention is explicit softmax(QK^T * scale) V, which
 is what diffusers runs on torch 1.13 (no scaled_dot_product_attention).
 
-    /usr/bin/python3 bench/diffusion/torch_peer.py     # SD_BENCH_RUNS, SD_BENCH_THREADS as for bench_sd
+    /usr/bin/python3 bench/diffusion/torch_peer.py   # SD_BENCH_RUNS, SD_BENCH_THREADS, SD_BENCH_ONLY as for bench_sd
 """
 import math
 import os
@@ -203,14 +203,17 @@ def main():
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     print(f"PyTorch {torch.__version__} CPU, fp32, {torch.get_num_threads()} threads, median of {runs} run(s)")
+    only = os.environ.get("SD_BENCH_ONLY", "")
     with torch.no_grad():
-        unet = UNet().eval()
-        x, ctx, t = torch.randn(2, 4, 64, 64), torch.randn(2, 77, 768), torch.tensor([999.0, 999.0])
-        bench("unet_sd15_64x64_b2", lambda: unet(x, t, ctx), runs, 1.607)
-        del unet
-        dec = Decoder().eval()
-        z = torch.randn(1, 4, 64, 64)
-        bench("vae_decode_512x512", lambda: dec(z), runs, 2.515)
+        if only in ("", "unet"):
+            unet = UNet().eval()
+            x, ctx, t = torch.randn(2, 4, 64, 64), torch.randn(2, 77, 768), torch.tensor([999.0, 999.0])
+            bench("unet_sd15_64x64_b2", lambda: unet(x, t, ctx), runs, 1.607)
+            del unet
+        if only in ("", "vae"):
+            dec = Decoder().eval()
+            z = torch.randn(1, 4, 64, 64)
+            bench("vae_decode_512x512", lambda: dec(z), runs, 2.515)
 
 
 if __name__ == "__main__":

@@ -353,6 +353,9 @@ static int grow_pool(pc_dendrite *d, size_t n)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms);
         curl_easy_setopt(e, CURLOPT_USERAGENT, "proctor/" PROCTOR_VERSION);
+        /* each handle keeps its receive buffer (16 KiB by default) for its whole life: with
+         * hundreds of miners that is megabytes; answers read in 4 KiB pieces just as well */
+        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     }
     return 0;
@@ -408,6 +411,12 @@ static CURLMcode act(pc_dendrite *d, curl_socket_t fd, int flags, int *running,
             r->code = m->data.result;
             r->done = 1;
             finish(r, &out[r - d->reqs]);
+            /* a finished transfer needs neither body again: free them now, not at the end of
+             * the round, so a round's peak holds only the transfers still in flight */
+            free(r->body);
+            free(r->resp);
+            r->body = r->resp = NULL;
+            r->resp_len = r->resp_cap = 0;
         }
     return mc;
 }

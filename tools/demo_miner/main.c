@@ -75,7 +75,6 @@ typedef struct pending {
 typedef struct app {
     options opt;
     pc_metagraph metagraph;
-    dm_axon *axon; /* NULL without --metagraph: anyone may ask, unsigned */
     pthread_mutex_t lock; /* rng + pending */
     pthread_cond_t wake;
     uint64_t rng;
@@ -84,9 +83,12 @@ typedef struct app {
     int stop;
 } app;
 
+/* one port = one miner: each has its own axon, so its own nonce memory, as separate miners
+ * would (one shared table would see one validator's requests to different miners out of order) */
 typedef struct port_ctx {
     app *a;
     int port;
+    dm_axon *axon; /* NULL without --metagraph: anyone may ask, unsigned */
 } port_ctx;
 
 static double now_s(void)
@@ -268,7 +270,7 @@ static void forward(app *a, port_ctx *pc, struct MHD_Connection *c, request *r)
         r->response = error_response(r->status, "message", "Request body too large");
         return;
     }
-    int status = dm_axon_check(a->axon, header_of, c, dm_now_ns(), msg, sizeof msg);
+    int status = dm_axon_check(pc->axon, header_of, c, dm_now_ns(), msg, sizeof msg);
     if (status != 200) {
         pc_info("port %d: %d %s", pc->port, status, msg);
         r->status = status;
@@ -558,11 +560,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "demo_miner: %s\n", err);
             return 2;
         }
-        if (!(a.axon = dm_axon_new(a.opt.hotkey, &a.metagraph, err, sizeof err))) {
+        dm_axon *probe = dm_axon_new(a.opt.hotkey, &a.metagraph, err, sizeof err);
+        if (!probe) { /* the hotkey is checked once here; every port gets its own axon below */
             fprintf(stderr, "demo_miner: --hotkey: %s\n", err);
             pc_metagraph_free(&a.metagraph);
             return 2;
         }
+        dm_axon_free(probe);
         size_t permits = 0;
         for (size_t i = 0; i < a.metagraph.count; i++) permits += a.metagraph.neurons[i].validator_permit;
         pc_info("axon %s: metagraph %s, %zu neurons, %zu with validator permit; requests must be "
@@ -601,7 +605,13 @@ int main(int argc, char **argv)
     inet_pton(AF_INET, a.opt.bind_ip, &addr.sin_addr);
     rc = daemons && ports ? 0 : 1;
     for (int i = 0; rc == 0 && i < nports; i++) {
-        ports[i] = (port_ctx){&a, a.opt.port_lo ? a.opt.port_lo + i : 0};
+        ports[i] = (port_ctx){&a, a.opt.port_lo ? a.opt.port_lo + i : 0, NULL};
+        char err[256];
+        if (a.opt.metagraph && !(ports[i].axon = dm_axon_new(a.opt.hotkey, &a.metagraph, err, sizeof err))) {
+            fprintf(stderr, "demo_miner: %s\n", err);
+            rc = 1;
+            break;
+        }
         addr.sin_port = htons((uint16_t)ports[i].port);
         daemons[i] = MHD_start_daemon(
             MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
@@ -643,10 +653,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < held; i++) MHD_resume_connection(a.pend[i].conn);
     for (int i = 0; daemons && i < nports; i++)
         if (daemons[i]) MHD_stop_daemon(daemons[i]);
+    for (int i = 0; ports && i < nports; i++) dm_axon_free(ports[i].axon);
     free(daemons);
     free(ports);
     free(a.pend);
-    dm_axon_free(a.axon);
     pc_metagraph_free(&a.metagraph);
     return rc;
 }

@@ -16,7 +16,7 @@
 #define V_7_2_0 7002000                 /* "new nonce structure" from this dendrite version on */
 #define ALLOWED_DELTA_NS 4000000000.0   /* plus the request's timeout, for a first nonce */
 #define DEFAULT_TIMEOUT_S 12.0          /* Synapse.timeout when the header is absent */
-#define MAX_SESSIONS (1u << 16)         /* "hotkey:uuid" keys remembered; more are refused */
+#define MAX_SESSIONS 4096               /* "hotkey:uuid" keys remembered; more are refused */
 
 /* TerminalInfo fields pydantic validates with int() / float() (synapse.py) */
 static const char *const int_headers[] = {

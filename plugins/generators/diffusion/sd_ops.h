@@ -63,5 +63,7 @@ const sd_ops *sd_ops_cpu(void);
 /* Threads used by the CPU backend (and OpenBLAS); 0 = all online CPUs. */
 void sd_cpu_set_threads(int n);
 int sd_cpu_threads(void);
+/* Free the CPU backend's cache of activation buffers. */
+void sd_cpu_trim(void);
 
 #endif

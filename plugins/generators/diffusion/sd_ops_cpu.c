@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,73 @@ void openblas_set_num_threads(int num_threads);
 
 static long grain(long per_item) { return per_item >= WORK ? 1 : WORK / (per_item > 0 ? per_item : 1); }
 
-static float *cpu_alloc(size_t n) { return malloc((n ? n : 1) * sizeof(float)); }
-static void cpu_free(float *p) { free(p); }
+/* A small cache of freed activation buffers: the networks allocate the same few large sizes
+ * over and over, and fresh mmap'd blocks cost a page fault and a zeroed page per 4 KiB.
+ * Blocks carry their capacity in a 64-byte header; a cached block serves a request of at
+ * least half its size. At most CACHE_SLOTS blocks and CACHE_BYTES bytes are kept. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CACHE_BYTES 0l /* under ASan every buffer is fresh, so use-after-free stays visible */
+#else
+#define CACHE_BYTES (1l << 30)
+#endif
+#define CACHE_SLOTS 16
+#define HDR 16 /* floats: keeps the payload 64-byte aligned relative to the block */
+
+static pthread_mutex_t g_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static float *g_cache[CACHE_SLOTS];
+static long g_cached_bytes;
+
+static size_t cap_of(const float *blk) { size_t c; memcpy(&c, blk, sizeof c); return c; }
+
+static float *cpu_alloc(size_t n)
+{
+    if (n == 0) n = 1;
+    float *best = NULL;
+    int bi = -1;
+    pthread_mutex_lock(&g_cache_mu);
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        size_t c = g_cache[i] ? cap_of(g_cache[i]) : 0;
+        if (c >= n && c / 2 <= n && (!best || c < cap_of(best))) best = g_cache[i], bi = i;
+    }
+    if (best) {
+        g_cache[bi] = NULL;
+        g_cached_bytes -= (long)(cap_of(best) * sizeof(float));
+    }
+    pthread_mutex_unlock(&g_cache_mu);
+    if (!best) {
+        best = malloc((n + HDR) * sizeof(float));
+        if (!best) return NULL;
+        memcpy(best, &n, sizeof n);
+    }
+    return best + HDR;
+}
+
+static void cpu_free(float *p)
+{
+    if (!p) return;
+    float *blk = p - HDR;
+    long bytes = (long)(cap_of(blk) * sizeof(float));
+    pthread_mutex_lock(&g_cache_mu);
+    int slot = -1;
+    for (int i = 0; i < CACHE_SLOTS && slot < 0; i++)
+        if (!g_cache[i]) slot = i;
+    if (slot >= 0 && g_cached_bytes + bytes <= CACHE_BYTES) {
+        g_cache[slot] = blk;
+        g_cached_bytes += bytes;
+        blk = NULL;
+    }
+    pthread_mutex_unlock(&g_cache_mu);
+    free(blk);
+}
+
+/* Release the cached blocks (between generations the process may want its memory back). */
+void sd_cpu_trim(void)
+{
+    pthread_mutex_lock(&g_cache_mu);
+    for (int i = 0; i < CACHE_SLOTS; i++) free(g_cache[i]), g_cache[i] = NULL;
+    g_cached_bytes = 0;
+    pthread_mutex_unlock(&g_cache_mu);
+}
 static void cpu_copy(float *dst, const float *src, size_t n) { memmove(dst, src, n * sizeof(float)); }
 static const float *cpu_weight(const float *host, size_t n) { (void)n; return host; }
 
@@ -289,9 +355,85 @@ static void im2col_range(void *p, long b, long e)
     }
 }
 
+/* 3x3, stride 1, pad 1 without im2col: pad the input once to (H+2) x (W+2); then tap (ky, kx)
+ * of every output pixel reads the padded plane at a fixed offset, so the convolution is nine
+ * GEMMs (K = Cin each) on shifted views, computed on rows of W+2 columns whose last two are
+ * discarded. This avoids im2col's 9x copy of the input, which dominates at large images. The
+ * output band is kept small (1 MiB) so the nine accumulating GEMMs hit the cache. */
+#define SHIFT_BAND_FLOATS (256l << 10)
+
+typedef struct shift_ctx {
+    const float *src;
+    float *dst;
+    int C, H, W, Cin, Cout, rows, r0;
+} shift_ctx;
+
+static void relayout_range(void *p, long b, long e) /* w[co][ci][t] -> wt[t][co][ci] */
+{
+    shift_ctx *c = p;
+    for (long co = b; co < e; co++)
+        for (int ci = 0; ci < c->Cin; ci++)
+            for (int t = 0; t < 9; t++)
+                c->dst[((size_t)t * c->Cout + co) * c->Cin + ci] = c->src[((size_t)co * c->Cin + ci) * 9 + t];
+}
+
+static void pad_range(void *p, long b, long e) /* x[ci] -> padded plane ci */
+{
+    shift_ctx *c = p;
+    int Wp = c->W + 2;
+    for (long ci = b; ci < e; ci++)
+        for (int r = 0; r < c->H; r++)
+            memcpy(c->dst + ci * (size_t)(c->H + 2) * Wp + (size_t)(r + 1) * Wp + 1,
+                   c->src + ((size_t)ci * c->H + r) * c->W, sizeof(float) * c->W);
+}
+
+static void unband_range(void *p, long b, long e) /* band rows of W+2 -> output rows of W */
+{
+    shift_ctx *c = p;
+    int Wp = c->W + 2;
+    for (long co = b; co < e; co++)
+        for (int r = 0; r < c->rows; r++)
+            memcpy(c->dst + ((size_t)co * c->H + c->r0 + r) * c->W, c->src + (size_t)co * c->rows * Wp + (size_t)r * Wp,
+                   sizeof(float) * c->W);
+}
+
+static void conv3x3_shifted(const float *x, int B, int Cin, int H, int W, const float *w, int Cout, float *y)
+{
+    int Wp = W + 2, Hp = H + 2;
+    size_t plane = (size_t)Hp * Wp;
+    float *wt = malloc(sizeof(float) * 9 * Cout * Cin);
+    float *xp = calloc((size_t)Cin * plane + 2 * Wp, sizeof(float)); /* slack: junk columns read past */
+    int band = (int)(SHIFT_BAND_FLOATS / ((long)Cout * Wp));
+    if (band < 1) band = 1;
+    if (band > H) band = H;
+    float *tmp = malloc(sizeof(float) * Cout * band * Wp);
+    shift_ctx rc = {.src = w, .dst = wt, .Cin = Cin, .Cout = Cout};
+    sd_par_for(Cout, grain(9l * Cin), relayout_range, &rc);
+    for (int b = 0; b < B; b++) {
+        shift_ctx pc = {.src = x + (size_t)b * Cin * H * W, .dst = xp, .H = H, .W = W};
+        sd_par_for(Cin, grain((long)H * W), pad_range, &pc);
+        for (int r0 = 0; r0 < H; r0 += band) {
+            int rows = H - r0 < band ? H - r0 : band, n = rows * Wp;
+            for (int t = 0; t < 9; t++)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, n, Cin, 1.0f, wt + (size_t)t * Cout * Cin,
+                            Cin, xp + (size_t)(r0 + t / 3) * Wp + t % 3, (int)plane, t ? 1.0f : 0.0f, tmp, n);
+            shift_ctx uc = {.src = tmp, .dst = y + (size_t)b * Cout * H * W, .H = H, .W = W, .rows = rows, .r0 = r0};
+            sd_par_for(Cout, grain((long)rows * W), unband_range, &uc);
+        }
+    }
+    free(wt), free(xp), free(tmp);
+}
+
 static void cpu_conv2d(const float *x, int B, int Cin, int H, int W, const float *w, const float *bias,
                        int Cout, int k, int stride, int pad_top, int pad_left, int Ho, int Wo, float *y)
 {
+    if (k == 3 && stride == 1 && pad_top == 1 && pad_left == 1 && Ho == H && Wo == W && H * W >= 256 &&
+        Cout <= H * W) {
+        conv3x3_shifted(x, B, Cin, H, W, w, Cout, y);
+        if (bias)
+            for (int b = 0; b < B; b++) cpu_add_channel(y + (long)b * Cout * H * W, 1, Cout, H * W, bias);
+        return;
+    }
     long HWo = (long)Ho * Wo, ckk = (long)Cin * k * k;
     int direct = k == 1 && stride == 1 && pad_top == 0 && pad_left == 0 && Ho == H && Wo == W;
     int band = (int)(BAND_FLOATS / (ckk * Wo));

@@ -8,13 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int component(const cJSON *idx, const char *name, const char *want_lib, char *cls, size_t clen)
+/* model_index.json lists a component as [library, class], or [null, null] when absent */
+static int component(const cJSON *idx, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(idx, name);
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsString(cJSON_GetArrayItem(v, 1))) return 0;
-    (void)want_lib;
-    snprintf(cls, clen, "%s", cJSON_GetArrayItem(v, 1)->valuestring);
-    return 1;
+    return cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2 && cJSON_IsString(cJSON_GetArrayItem(v, 1));
 }
 
 int sd_model_load(sd_model *m, const sd_ops *ops, const char *dir, const sd_load_opts *opt, char *err,
@@ -23,7 +21,7 @@ int sd_model_load(sd_model *m, const sd_ops *ops, const char *dir, const sd_load
     memset(m, 0, sizeof *m);
     m->ops = ops;
     const char *variant = opt ? opt->variant : NULL;
-    char path[4096], sub[4096], cls[128];
+    char path[4096], sub[4096];
     snprintf(path, sizeof path, "%s/model_index.json", dir);
     cJSON *idx = sd_json_load(path, err, errlen);
     if (!idx) return -1;
@@ -38,7 +36,7 @@ int sd_model_load(sd_model *m, const sd_ops *ops, const char *dir, const sd_load
     m->force_zeros = m->xl && sd_json_bool(idx, "force_zeros_for_empty_prompt", 1);
     const char *need[] = {"unet", "vae", "scheduler", "text_encoder", "tokenizer", "text_encoder_2", "tokenizer_2"};
     for (int i = 0; i < (m->xl ? 7 : 5); i++)
-        if (!component(idx, need[i], NULL, cls, sizeof cls)) {
+        if (!component(idx, need[i])) {
             snprintf(err, errlen, "%s: component \"%s\" is missing or null (needed by %s pipelines)", path, need[i],
                      m->xl ? "SDXL" : "SD");
             goto out;
@@ -93,6 +91,7 @@ void sd_model_free(sd_model *m)
     }
     sd_unet_free(&m->unet);
     sd_vae_free(&m->vae);
+    if (m->ops == sd_ops_cpu()) sd_cpu_trim();
     memset(m, 0, sizeof *m);
 }
 
