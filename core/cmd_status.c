@@ -101,11 +101,8 @@ int pc_cmd_status(int argc, char **argv)
         return PC_EXIT_USAGE;
     }
     char *root = pc_pipeline_cache_root(&p), *state_dir = pc_pipeline_state_dir(&p);
-    int64_t budgets[PC_CACHE_KINDS] = {
-        pc_settings_int(&p.cache, "real_budget"), pc_settings_int(&p.cache, "sources_budget"),
-        pc_settings_int(&p.cache, "t2i_budget"), pc_settings_int(&p.cache, "i2i_budget")};
     char err[512];
-    pc_cache *cache = pc_cache_open(root, budgets, err, sizeof err);
+    pc_cache *cache = pc_pipeline_open_cache(&p, err, sizeof err);
     if (!cache) {
         fprintf(stderr, "proctor: %s\n", err);
         return PC_EXIT_RUNTIME;

@@ -243,12 +243,7 @@ void pc_marks_free(pc_marks *m)
 
 int pc_demo_prefill(const pc_pipeline *p, int synthetic, char *err, size_t errlen)
 {
-    char *root = pc_pipeline_cache_root(p);
-    int64_t budgets[PC_CACHE_KINDS] = {
-        pc_settings_int(&p->cache, "real_budget"), pc_settings_int(&p->cache, "sources_budget"),
-        pc_settings_int(&p->cache, "t2i_budget"), pc_settings_int(&p->cache, "i2i_budget")};
-    pc_cache *cache = root ? pc_cache_open(root, budgets, err, errlen) : NULL;
-    free(root);
+    pc_cache *cache = pc_pipeline_open_cache(p, err, errlen);
     if (!cache) return -1;
     int rc = 0;
     for (size_t i = 0; i < p->instance_count && rc == 0; i++) {

@@ -221,12 +221,9 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
     if (!lp) return snprintf(err, errlen, "out of memory"), NULL;
     lp->p = p;
     lp->audit_fd = -1;
-    char *root = pc_pipeline_cache_root(p), *state_dir = pc_pipeline_state_dir(p);
-    int64_t budgets[PC_CACHE_KINDS] = {
-        pc_settings_int(&p->cache, "real_budget"), pc_settings_int(&p->cache, "sources_budget"),
-        pc_settings_int(&p->cache, "t2i_budget"), pc_settings_int(&p->cache, "i2i_budget")};
-    if (!root || !state_dir) goto oom;
-    if (!(lp->cache = pc_cache_open(root, budgets, err, errlen))) goto fail;
+    char *state_dir = pc_pipeline_state_dir(p);
+    if (!state_dir) goto oom;
+    if (!(lp->cache = pc_pipeline_open_cache(p, err, errlen))) goto fail;
     if (pc_mkdirs(state_dir) != 0) {
         snprintf(err, errlen, "%s: cannot create the state directory: %s", state_dir, strerror(errno));
         goto fail;
@@ -271,13 +268,11 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", lp->audit_path, strerror(errno));
         goto fail;
     }
-    free(root);
     free(state_dir);
     return lp;
 oom:
     snprintf(err, errlen, "out of memory");
 fail:
-    free(root);
     free(state_dir);
     pc_loop_close(lp);
     return NULL;

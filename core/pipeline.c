@@ -1,6 +1,7 @@
 /* pipeline.c — see pipeline.h. The core's own keys are declared with the same
  * proctor_config_key tables plugins use, so validation and `check` output are uniform. */
 #include "pipeline.h"
+#include "cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -405,4 +406,16 @@ char *pc_pipeline_cache_root(const pc_pipeline *p)
 char *pc_pipeline_state_dir(const pc_pipeline *p)
 {
     return pc_expand_home(pc_settings_string(&p->challenge, "state_dir"));
+}
+
+pc_cache *pc_pipeline_open_cache(const pc_pipeline *p, char *err, size_t errlen)
+{
+    int64_t budgets[PC_CACHE_KINDS] = {
+        pc_settings_int(&p->cache, "real_budget"), pc_settings_int(&p->cache, "sources_budget"),
+        pc_settings_int(&p->cache, "t2i_budget"), pc_settings_int(&p->cache, "i2i_budget")};
+    char *root = pc_pipeline_cache_root(p);
+    if (!root) return snprintf(err, errlen, "out of memory"), NULL;
+    pc_cache *c = pc_cache_open(root, budgets, err, errlen);
+    free(root);
+    return c;
 }

@@ -44,6 +44,9 @@ void pc_pipeline_print(const pc_pipeline *p, FILE *f);
 char *pc_pipeline_cache_root(const pc_pipeline *p);
 char *pc_pipeline_state_dir(const pc_pipeline *p);
 
+/* The cache the pipeline describes (root and budgets), opened; NULL with err. */
+struct pc_cache *pc_pipeline_open_cache(const pc_pipeline *p, char *err, size_t errlen);
+
 /* The embedded default pipeline (the demo), generated from pipeline.yaml at build time. */
 extern const char pc_default_pipeline[];
 

@@ -243,13 +243,8 @@ int pc_producer_run(const pc_pipeline *p, const char *instance_name, volatile si
         pc_error("'%s' is a scorer; only sources and generators run as workers", instance_name);
         return 2;
     }
-    char *root = pc_pipeline_cache_root(p);
-    int64_t budgets[PC_CACHE_KINDS] = {
-        pc_settings_int(&p->cache, "real_budget"), pc_settings_int(&p->cache, "sources_budget"),
-        pc_settings_int(&p->cache, "t2i_budget"), pc_settings_int(&p->cache, "i2i_budget")};
     char err[1024];
-    pc_cache *cache = root ? pc_cache_open(root, budgets, err, sizeof err) : NULL;
-    free(root);
+    pc_cache *cache = pc_pipeline_open_cache(p, err, sizeof err);
     if (!cache) {
         pc_error("%s", err);
         return 1;
