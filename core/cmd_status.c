@@ -7,7 +7,9 @@
 #include "status_extra.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +69,17 @@ static void print_workers(const char *state_dir)
         cJSON_Delete(doc);
         return;
     }
+    const cJSON *spid = cJSON_GetObjectItem(doc, "supervisor_pid");
+    int gone = cJSON_IsTrue(cJSON_GetObjectItem(doc, "stopped")) ||
+               (cJSON_IsNumber(spid) && kill((pid_t)spid->valuedouble, 0) != 0 && errno == ESRCH);
+    if (gone) printf("  `proctor run` is not running: the workers below are stopped\n");
     const cJSON *w;
     cJSON_ArrayForEach(w, arr)
     {
         const cJSON *name = cJSON_GetObjectItem(w, "name"), *running = cJSON_GetObjectItem(w, "running");
         const cJSON *starts = cJSON_GetObjectItem(w, "starts"), *last = cJSON_GetObjectItem(w, "last_exit");
         printf("  %-16s %-10s starts %-4d %s%s\n", cJSON_IsString(name) ? name->valuestring : "?",
-               cJSON_IsTrue(running) ? "running" : "restarting",
+               gone ? "stopped" : cJSON_IsTrue(running) ? "running" : "restarting",
                cJSON_IsNumber(starts) ? starts->valueint : 0, cJSON_IsString(last) ? "last: " : "",
                cJSON_IsString(last) ? last->valuestring : "");
     }

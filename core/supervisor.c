@@ -91,6 +91,7 @@ static void write_status(pc_supervisor *s)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "updated", (double)time(NULL));
     cJSON_AddNumberToObject(root, "supervisor_pid", (double)getpid());
+    cJSON_AddBoolToObject(root, "stopped", s->stopped);
     cJSON *arr = cJSON_AddArrayToObject(root, "workers");
     for (size_t i = 0; i < s->count; i++) {
         const pc_child *c = &s->children[i];
@@ -177,6 +178,7 @@ void pc_supervisor_stop(pc_supervisor *s, double grace)
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    s->stopped = 1;
     write_status(s);
 }
 

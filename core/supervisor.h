@@ -24,6 +24,7 @@ typedef struct pc_supervisor {
     char *config_path;
     char *status_path;
     int dirty;
+    int stopped; /* pc_supervisor_stop ran: the status file says so */
 } pc_supervisor;
 
 int pc_supervisor_init(pc_supervisor *s, const pc_pipeline *p, const char *config_path,
