@@ -1,6 +1,7 @@
 /* cache.c — see cache.h. */
 #include "cache.h"
 #include "fsutil.h"
+#include "image/image.h"
 #include "log.h"
 
 #include <cjson/cJSON.h>
@@ -114,12 +115,11 @@ const char *pc_cache_dir(pc_cache *c, proctor_cache_kind kind)
 
 /* ---- sidecars ---------------------------------------------------------------------------- */
 
-int pc_cache_check_sidecar(const char *json, char *why, size_t whylen)
+/* The upstream rule on a parsed sidecar: the label, or -1 with the reason. */
+static int check_doc(const cJSON *doc, char *why, size_t whylen)
 {
-    cJSON *doc = cJSON_Parse(json);
-    if (!doc || !cJSON_IsObject(doc)) {
+    if (!cJSON_IsObject(doc)) {
         snprintf(why, whylen, "sidecar is not a JSON object");
-        cJSON_Delete(doc);
         return -1;
     }
     const cJSON *label = cJSON_GetObjectItemCaseSensitive(doc, "label");
@@ -137,8 +137,15 @@ int pc_cache_check_sidecar(const char *json, char *why, size_t whylen)
         value = -1, snprintf(why, whylen, "label 1 without a scene_description");
     else if (value == 0 && has_scene)
         value = -1, snprintf(why, whylen, "label 0 with a scene_description");
-    cJSON_Delete(doc);
     return value;
+}
+
+int pc_cache_check_sidecar(const char *json, char *why, size_t whylen)
+{
+    cJSON *doc = cJSON_Parse(json);
+    int label = check_doc(doc, why, whylen);
+    cJSON_Delete(doc);
+    return label;
 }
 
 static char *sidecar_path_for(const char *dir, const char *image_name)
@@ -326,12 +333,6 @@ void pc_cache_trim(pc_cache *c, proctor_cache_kind kind)
 
 /* ---- put / has / sample ------------------------------------------------------------------ */
 
-static const char *sniff_ext(const unsigned char *b, size_t n)
-{
-    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "jpg";
-    if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return "png";
-    return NULL;
-}
 
 static int valid_stem(const char *s)
 {
@@ -352,7 +353,8 @@ proctor_status pc_cache_put(pc_cache *c, proctor_cache_kind kind, const char *st
     if (!valid_stem(stem))
         return snprintf(err, errlen, "cache_put: invalid stem '%s'", stem ? stem : ""),
                PROCTOR_INVALID;
-    const char *ext = sniff_ext(bytes, len);
+    proctor_image_format format = pc_image_sniff(bytes, len);
+    const char *ext = format == PROCTOR_FORMAT_JPEG ? "jpg" : format == PROCTOR_FORMAT_PNG ? "png" : NULL;
     if (!ext)
         return snprintf(err, errlen, "cache_put %s: not a JPEG or PNG (the only formats served)",
                         stem),
@@ -406,15 +408,16 @@ static proctor_item *load_item(const char *dir, const char *name, int want_label
     free(side);
     if (!text) return NULL;
     char why[128];
-    int label = pc_cache_check_sidecar(text, why, sizeof why);
+    cJSON *doc = cJSON_Parse(text); /* once: the label check and the scene both read it */
+    int label = check_doc(doc, why, sizeof why);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (label < 0 || (want_label >= 0 && label != want_label) || access(path, R_OK) != 0) {
+        cJSON_Delete(doc);
         free(text);
         return NULL;
     }
     proctor_item *it = calloc(1, sizeof *it);
-    cJSON *doc = cJSON_Parse(text);
     const cJSON *scene = cJSON_GetObjectItemCaseSensitive(doc, "scene_description");
     if (it) {
         it->path = strdup(path);

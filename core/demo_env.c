@@ -42,23 +42,12 @@ void pc_demo_rmtree(const char *path)
         nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int exe_dir(char *out, size_t len)
-{
-    ssize_t n = readlink("/proc/self/exe", out, len - 1);
-    if (n <= 0) return -1;
-    out[n] = 0;
-    char *slash = strrchr(out, '/');
-    if (!slash) return -1;
-    *slash = 0;
-    return 0;
-}
-
 char *pc_demo_photos_dir(void)
 {
     const char *env = getenv("PROCTOR_DEMO_PHOTOS");
     if (env && *env) return strdup(env);
     char dir[PATH_MAX], cand[PATH_MAX + 64];
-    if (exe_dir(dir, sizeof dir) == 0) {
+    if (pc_self_dir(dir, sizeof dir) == 0) {
         const char *rel[] = {"/../demo/photos", "/../../demo/photos", "/../share/proctor/demo/photos"};
         for (size_t i = 0; i < 3; i++) {
             snprintf(cand, sizeof cand, "%s%s", dir, rel[i]);
@@ -77,7 +66,7 @@ char *pc_demo_photos_dir(void)
 static int miner_exe(char *out, size_t len)
 {
     char dir[PATH_MAX];
-    if (exe_dir(dir, sizeof dir) != 0) return -1;
+    if (pc_self_dir(dir, sizeof dir) != 0) return -1;
     const char *names[] = {"/demo_miner", "/../demo_miner", "/proctor-demo_miner"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(out, len, "%s%s", dir, names[i]);

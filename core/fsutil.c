@@ -77,6 +77,24 @@ int pc_write_atomic(const char *path, const void *data, size_t len, char *err, s
     return 0;
 }
 
+int pc_self_exe(char *out, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", out, len - 1);
+    if (n <= 0) return -1;
+    if ((size_t)n >= len - 1) return errno = ENAMETOOLONG, -1;
+    out[n] = 0;
+    return 0;
+}
+
+int pc_self_dir(char *out, size_t len)
+{
+    if (pc_self_exe(out, len) != 0) return -1;
+    char *slash = strrchr(out, '/');
+    if (!slash) return errno = ENOENT, -1;
+    *slash = 0;
+    return 0;
+}
+
 char *pc_read_file(const char *path, size_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

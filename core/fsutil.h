@@ -11,6 +11,10 @@ int pc_mkdirs(const char *path);
  * suffix), fsync, rename over `path`, fsync the directory. A crash leaves the old or the new
  * file, never a torn one. 0 or -1 with err. */
 int pc_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* This program's own executable path, and the directory it is in (where the build and the
+ * install keep plugins, tools and data relative to it). 0 or -1 with errno. */
+int pc_self_exe(char *out, size_t len);
+int pc_self_dir(char *out, size_t len);
 /* Read a whole file of at most `max` bytes, NUL-terminated. NULL on error or when larger. */
 char *pc_read_file(const char *path, size_t max, size_t *len);
 

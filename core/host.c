@@ -1,5 +1,6 @@
 /* host.c — see host.h. */
 #include "host.h"
+#include "clock.h"
 #include "image/image.h"
 #include "log.h"
 
@@ -113,17 +114,10 @@ static uint64_t host_random_u64(proctor_ctx *ctx) { return pc_rng_next(&ctx->rng
 
 static int host_cancelled(proctor_ctx *ctx) { return ctx->cancel && *ctx->cancel; }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* On a terminal: one line redrawn at most 5 times a second; elsewhere: a log line every 10 s. */
 static void host_progress(proctor_ctx *ctx, const char *what, uint64_t done, uint64_t total)
 {
-    double t = now_s();
+    double t = pc_mono_s();
     int final = total && done >= total;
     if (!final && t - ctx->last_progress < (ctx->tty ? 0.2 : 10.0)) return;
     ctx->last_progress = t;

@@ -5,6 +5,7 @@
  *   -> state saved atomically -> one audit line -> weights every epoch.
  * Every random draw comes from the challenge seed, which the audit log records. */
 #include "loop.h"
+#include "clock.h"
 #include "cache.h"
 #include "crypto/sr25519.h"
 #include "crypto/wallet.h"
@@ -64,20 +65,6 @@ struct pc_loop {
     void (*observer)(void *, const pc_challenge_result *);
     void *observer_user;
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static char *join(const char *dir, const char *name)
 {
@@ -400,7 +387,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
     uint64_t seed = pc_rng_next(&lp->master);
     pc_rng r;
     pc_rng_seed(&r, seed);
-    double t_start = wall();
+    double t_start = pc_wall_s();
     int label = pc_rng_uniform(&r) < pc_settings_double(ch, "roadwork_prob") ? 1 : 0;
     int fake = pc_rng_uniform(&r) < pc_settings_double(ch, "fake_prob");
     int i2i = pc_rng_uniform(&r) < pc_settings_double(ch, "i2i_prob");
@@ -487,13 +474,13 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
         const pc_neuron *nn = pc_metagraph_find(&lp->mg, uids[i]);
         targets[i] = (pc_axon_target){nn->ip, nn->port, nn->hotkey[0] ? nn->hotkey : NULL};
     }
-    double t_dispatch = mono();
+    double t_dispatch = pc_mono_s();
     if (n && pc_dendrite_query(lp->dendrite, targets, n, b64, results, err, sizeof err) != 0) {
         pc_warn("challenge: miners not asked: %s", err);
         for (size_t i = 0; i < n; i++) results[i] = (pc_dendrite_result){.prediction = -1, .reason = "not sent"};
     }
-    double t_answered = mono();
-    double now = wall();
+    double t_answered = pc_mono_s();
+    double now = pc_wall_s();
     proctor_challenge chal = {lp->step + 1, label, pc_cache_kind_name(served), now};
     for (size_t i = 0; i < n; i++) {
         const pc_neuron *nn = pc_metagraph_find(&lp->mg, uids[i]);
@@ -539,7 +526,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
     if (pc_scores_update(&lp->scores, uid64, combined, n, validator, err, sizeof err) != 0)
         pc_warn("scores: %s", err);
     free(validator);
-    double t_scored = mono();
+    double t_scored = pc_mono_s();
     lp->step++;
 
     /* state first (atomic), then the audit line: a crash between them loses only the line */
@@ -574,7 +561,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
             n ? reward_sum / (double)n : 0.0);
     int64_t epoch = pc_settings_int(ch, "epoch");
     if (epoch > 0 && lp->step % (uint64_t)epoch == 0) {
-        if (pc_weights_write(lp->weights_path, &lp->scores, lp->step, wall(), err, sizeof err) != 0)
+        if (pc_weights_write(lp->weights_path, &lp->scores, lp->step, pc_wall_s(), err, sizeof err) != 0)
             pc_error("weights not written: %s", err);
         else
             pc_info("weights written to %s (step %llu)", lp->weights_path, (unsigned long long)lp->step);
@@ -600,7 +587,7 @@ done:
 int pc_loop_tick(pc_loop *lp, volatile sig_atomic_t *stop)
 {
     if (lp->max_steps > 0 && lp->done_steps >= lp->max_steps) return PC_LOOP_DONE;
-    double now = mono();
+    double now = pc_mono_s();
     if (now < lp->next_due) {
         double left = lp->next_due - now;
         pc_sleep_until_stop(left < 0.2 ? left : 0.2, stop);

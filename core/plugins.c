@@ -1,5 +1,6 @@
 /* plugins.c — see plugins.h. */
 #include "plugins.h"
+#include "fsutil.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -59,21 +60,15 @@ void pc_registry_init(pc_registry *reg)
         free(copy);
     }
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            char dir[PATH_MAX + 32];
-            snprintf(dir, sizeof dir, "%s/plugins", exe);
-            add_dir(reg, dir);
-            /* tests and benches live one level below the build directory */
-            snprintf(dir, sizeof dir, "%s/../plugins", exe);
-            add_dir(reg, dir);
-            snprintf(dir, sizeof dir, "%s/../lib/proctor/plugins", exe);
-            add_dir(reg, dir);
-        }
+    if (pc_self_dir(exe, sizeof exe) == 0) {
+        char dir[PATH_MAX + 32];
+        snprintf(dir, sizeof dir, "%s/plugins", exe);
+        add_dir(reg, dir);
+        /* tests and benches live one level below the build directory */
+        snprintf(dir, sizeof dir, "%s/../plugins", exe);
+        add_dir(reg, dir);
+        snprintf(dir, sizeof dir, "%s/../lib/proctor/plugins", exe);
+        add_dir(reg, dir);
     }
 #ifdef PROCTOR_PREFIX
     add_dir(reg, PROCTOR_PREFIX "/lib/proctor/plugins");

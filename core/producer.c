@@ -1,5 +1,6 @@
 /* producer.c — see producer.h. */
 #include "producer.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "image/image.h"
 #include "log.h"
@@ -12,18 +13,11 @@
 #include <string.h>
 #include <time.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void pc_sleep_until_stop(double seconds, volatile sig_atomic_t *stop)
 {
-    double end = now_s() + seconds;
+    double end = pc_mono_s() + seconds;
     while (!(stop && *stop)) {
-        double left = end - now_s();
+        double left = end - pc_mono_s();
         if (left <= 0) break;
         if (left > 0.1) left = 0.1;
         struct timespec ts = {0, (long)(left * 1e9)};
@@ -111,7 +105,7 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
     };
     proctor_generate_result res = {.size = sizeof res};
     proctor_status st = pc_image_alloc(&res.image, width, height, 3, err, errlen);
-    double t0 = now_s();
+    double t0 = pc_mono_s();
     if (st == PROCTOR_OK) {
         pc_ctx_clear_error(gen->ctx);
         st = ((const proctor_generator_ops *)gen->def->plugin->desc->ops)
@@ -119,7 +113,7 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
         if (st != PROCTOR_OK)
             snprintf(err, errlen, "%s: generate failed: %s", gen->def->name, pc_live_error(gen, st));
     }
-    double seconds = now_s() - t0;
+    double seconds = pc_mono_s() - t0;
     void *png = NULL;
     size_t png_len = 0;
     if (st == PROCTOR_OK) st = pc_image_encode(&res.image, PROCTOR_FORMAT_PNG, 0, &png, &png_len, err, errlen);

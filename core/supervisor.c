@@ -1,5 +1,6 @@
 /* supervisor.c — see supervisor.h. */
 #include "supervisor.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "log.h"
 
@@ -19,21 +20,13 @@
 #define BACKOFF_MAX 300.0
 #define HEALTHY_AFTER 60.0 /* a worker that ran this long restarts at once */
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int pc_supervisor_init(pc_supervisor *s, const pc_pipeline *p, const char *config_path,
                        const char *status_path, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return snprintf(err, errlen, "cannot find my own executable: %s", strerror(errno)), -1;
-    exe[n] = 0;
+    if (pc_self_exe(exe, sizeof exe) != 0)
+        return snprintf(err, errlen, "cannot find my own executable: %s", strerror(errno)), -1;
     s->exe = strdup(exe);
     s->config_path = realpath(config_path, NULL);
     if (!s->config_path) s->config_path = strdup(config_path);
@@ -59,7 +52,7 @@ static void start_child(pc_supervisor *s, pc_child *c)
     pid_t pid = fork();
     if (pid < 0) {
         pc_error("worker %s: fork failed: %s", c->name, strerror(errno));
-        c->next_start = mono() + c->backoff;
+        c->next_start = pc_mono_s() + c->backoff;
         return;
     }
     if (pid == 0) {
@@ -72,7 +65,7 @@ static void start_child(pc_supervisor *s, pc_child *c)
     }
     c->pid = pid;
     c->starts++;
-    c->started_at = mono();
+    c->started_at = pc_mono_s();
     s->dirty = 1;
     pc_info("worker %s started (pid %d%s)", c->name, (int)pid, c->starts > 1 ? ", restart" : "");
 }
@@ -87,7 +80,7 @@ static void describe_exit(int status, char *buf, size_t len)
 static void write_status(pc_supervisor *s)
 {
     if (!s->status_path) return;
-    double now = mono();
+    double now = pc_mono_s();
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "updated", (double)time(NULL));
     cJSON_AddNumberToObject(root, "supervisor_pid", (double)getpid());
@@ -119,7 +112,7 @@ static void write_status(pc_supervisor *s)
 
 void pc_supervisor_tick(pc_supervisor *s)
 {
-    double now = mono();
+    double now = pc_mono_s();
     /* per pid, so other children of this process (e.g. demo miners) are left alone */
     for (size_t i = 0; i < s->count; i++) {
         pc_child *c = &s->children[i];
@@ -149,7 +142,7 @@ void pc_supervisor_stop(pc_supervisor *s, double grace)
 {
     for (size_t i = 0; i < s->count; i++)
         if (s->children[i].pid > 0) kill(s->children[i].pid, SIGTERM);
-    double end = mono() + grace;
+    double end = pc_mono_s() + grace;
     for (;;) {
         int alive = 0;
         for (size_t i = 0; i < s->count; i++) {
@@ -165,7 +158,7 @@ void pc_supervisor_stop(pc_supervisor *s, double grace)
             }
         }
         if (!alive) break;
-        if (mono() > end) {
+        if (pc_mono_s() > end) {
             for (size_t i = 0; i < s->count; i++)
                 if (s->children[i].pid > 0) {
                     pc_warn("worker %s did not stop in %.0fs; killing it", s->children[i].name, grace);
