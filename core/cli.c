@@ -25,14 +25,22 @@ int pc_cli_load(const char *given, pc_registry *reg, pc_pipeline *p)
                         "the built-in demo)\n", path);
         return -1;
     }
+    pc_registry_init(reg);
     if (pc_pipeline_load_file(p, path, reg, err, sizeof err) != 0) {
         fprintf(stderr, "proctor: %s\n", err);
+        pc_registry_free(reg);
         return -1;
     }
     proctor_log_level level;
     if (!getenv("PROCTOR_LOG") && pc_log_parse_level(pc_settings_string(&p->log, "level"), &level) == 0)
         pc_log_set_level(level);
     return 0;
+}
+
+void pc_cli_unload(pc_registry *reg, pc_pipeline *p)
+{
+    pc_pipeline_free(p);
+    pc_registry_free(reg);
 }
 
 static void on_signal(int sig)

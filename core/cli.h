@@ -12,8 +12,10 @@
 
 /* Which pipeline file a command uses: -c FILE, else $PROCTOR_CONFIG, else ./pipeline.yaml. */
 const char *pc_cli_config_path(const char *given);
-/* Load it (plugins resolved through reg); prints the error and returns -1 on failure. */
+/* Set up the plugin registry and load the pipeline through it; on failure prints the error,
+ * leaves nothing to free and returns -1. Release with pc_cli_unload. */
 int pc_cli_load(const char *given, pc_registry *reg, pc_pipeline *p);
+void pc_cli_unload(pc_registry *reg, pc_pipeline *p);
 
 /* SIGINT/SIGTERM set this flag; a second SIGINT exits at once. */
 extern volatile sig_atomic_t pc_stop_requested;

@@ -26,17 +26,12 @@ int pc_cmd_check(int argc, char **argv)
         }
     }
     pc_registry reg;
-    pc_registry_init(&reg);
     pc_pipeline p;
-    if (pc_cli_load(config, &reg, &p) != 0) {
-        pc_registry_free(&reg);
-        return PC_EXIT_USAGE;
-    }
+    if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
     if (!quiet) pc_pipeline_print(&p, stdout);
     fprintf(stderr, "%s: ok (%zu plugin instance%s)\n", p.path, p.instance_count,
             p.instance_count == 1 ? "" : "s");
-    pc_pipeline_free(&p);
-    pc_registry_free(&reg);
+    pc_cli_unload(&reg, &p);
     return PC_EXIT_OK;
 }
 

@@ -38,12 +38,8 @@ int pc_cmd_run(int argc, char **argv)
         }
     }
     pc_registry reg;
-    pc_registry_init(&reg);
     pc_pipeline p;
-    if (pc_cli_load(config, &reg, &p) != 0) {
-        pc_registry_free(&reg);
-        return PC_EXIT_USAGE;
-    }
+    if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
     pc_cli_install_signals();
     char *state_dir = pc_pipeline_state_dir(&p);
     char status_path[4096], err[2048];
@@ -86,7 +82,6 @@ int pc_cmd_run(int argc, char **argv)
     }
 out:
     free(state_dir);
-    pc_pipeline_free(&p);
-    pc_registry_free(&reg);
+    pc_cli_unload(&reg, &p);
     return rc;
 }

@@ -100,17 +100,16 @@ int pc_cmd_status(int argc, char **argv)
         }
     }
     pc_registry reg;
-    pc_registry_init(&reg);
     pc_pipeline p;
-    if (pc_cli_load(config, &reg, &p) != 0) {
-        pc_registry_free(&reg);
-        return PC_EXIT_USAGE;
-    }
+    if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
     char *root = pc_pipeline_cache_root(&p), *state_dir = pc_pipeline_state_dir(&p);
     char err[512];
     pc_cache *cache = pc_pipeline_open_cache(&p, err, sizeof err);
     if (!cache) {
         fprintf(stderr, "proctor: %s\n", err);
+        free(root);
+        free(state_dir);
+        pc_cli_unload(&reg, &p);
         return PC_EXIT_RUNTIME;
     }
     printf("pipeline %s\ncache    %s\n\n", p.path, root);
@@ -161,7 +160,6 @@ int pc_cmd_status(int argc, char **argv)
     pc_cache_close(cache);
     free(root);
     free(state_dir);
-    pc_pipeline_free(&p);
-    pc_registry_free(&reg);
+    pc_cli_unload(&reg, &p);
     return PC_EXIT_OK;
 }

@@ -28,16 +28,11 @@ int pc_cmd_worker(int argc, char **argv)
     }
     const char *name = argv[optind];
     pc_registry reg;
-    pc_registry_init(&reg);
     pc_pipeline p;
-    if (pc_cli_load(config, &reg, &p) != 0) {
-        pc_registry_free(&reg);
-        return PC_EXIT_USAGE;
-    }
+    if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
     pc_log_set_prefix(name);
     pc_cli_install_signals();
     int rc = pc_producer_run(&p, name, &pc_stop_requested);
-    pc_pipeline_free(&p);
-    pc_registry_free(&reg);
+    pc_cli_unload(&reg, &p);
     return rc;
 }

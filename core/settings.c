@@ -38,45 +38,47 @@ static int parse_double(const char *t, double *out)
     return 0;
 }
 
-int pc_parse_size(const char *t, int64_t *out)
-{
-    static const struct { const char *suffix; double mult; } units[] = {
-        {"", 1},        {"B", 1},           {"K", 1024.0},       {"KB", 1e3},
-        {"KiB", 1024.0}, {"M", 1048576.0},  {"MB", 1e6},         {"MiB", 1048576.0},
-        {"G", 1073741824.0}, {"GB", 1e9},   {"GiB", 1073741824.0}, {"T", 1099511627776.0},
-        {"TB", 1e12},   {"TiB", 1099511627776.0},
-    };
-    char *end;
-    errno = 0;
-    double v = strtod(t, &end);
-    if (errno || end == t || !isfinite(v) || v < 0) return -1;
-    while (*end == ' ') end++;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(end, units[i].suffix) == 0) {
-            double bytes = v * units[i].mult;
-            if (bytes > 9.0e18) return -1;
-            *out = (int64_t)bytes;
-            return 0;
-        }
-    return -1;
-}
+typedef struct unit {
+    const char *suffix;
+    double mult;
+} unit;
 
-int pc_parse_duration(const char *t, double *out)
+/* A non-negative finite number, optional spaces, then one of the suffixes: value * mult. */
+static int parse_with_unit(const char *t, const unit *units, size_t n, double *out)
 {
-    static const struct { const char *suffix; double mult; } units[] = {
-        {"", 1}, {"ms", 0.001}, {"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400},
-    };
     char *end;
     errno = 0;
     double v = strtod(t, &end);
     if (errno || end == t || !isfinite(v) || v < 0) return -1;
     while (*end == ' ') end++;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    for (size_t i = 0; i < n; i++)
         if (strcmp(end, units[i].suffix) == 0) {
             *out = v * units[i].mult;
             return 0;
         }
     return -1;
+}
+
+int pc_parse_size(const char *t, int64_t *out)
+{
+    static const unit units[] = {
+        {"", 1},        {"B", 1},           {"K", 1024.0},       {"KB", 1e3},
+        {"KiB", 1024.0}, {"M", 1048576.0},  {"MB", 1e6},         {"MiB", 1048576.0},
+        {"G", 1073741824.0}, {"GB", 1e9},   {"GiB", 1073741824.0}, {"T", 1099511627776.0},
+        {"TB", 1e12},   {"TiB", 1099511627776.0},
+    };
+    double bytes;
+    if (parse_with_unit(t, units, sizeof units / sizeof units[0], &bytes) || bytes > 9.0e18) return -1;
+    *out = (int64_t)bytes;
+    return 0;
+}
+
+int pc_parse_duration(const char *t, double *out)
+{
+    static const unit units[] = {
+        {"", 1}, {"ms", 0.001}, {"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400},
+    };
+    return parse_with_unit(t, units, sizeof units / sizeof units[0], out);
 }
 
 char *pc_expand_home(const char *path)
