@@ -51,6 +51,7 @@ struct pc_loop {
     double *scorer_weights;
     size_t scorer_count;
     pc_scores scores;
+    unsigned char *validator; /* scores.n flags: validator uids decay toward 0 (upstream rule) */
     pc_history *history;
     uint64_t step;
     long max_steps, done_steps;
@@ -185,7 +186,8 @@ static int rebuild_deck(pc_loop *lp)
     return rc;
 }
 
-/* Bring scores and history to the metagraph's hotkeys (growth, replaced hotkeys). */
+/* Bring scores to the metagraph's hotkeys (growth, replaced hotkeys) and derive the validator
+ * flags. The metagraph is loaded once at open, so this runs there, not per challenge. */
 static int sync_scores(pc_loop *lp, char *err, size_t errlen)
 {
     int max_uid = -1;
@@ -198,8 +200,17 @@ static int sync_scores(pc_loop *lp, char *err, size_t errlen)
     size_t replaced = 0;
     int rc = pc_scores_sync(&lp->scores, hk, n, &replaced, err, errlen);
     free(hk);
+    if (rc != 0) return rc;
     if (replaced) pc_info("%zu uid(s) changed hotkey: their scores start again from 0", replaced);
-    return rc;
+    free(lp->validator);
+    if (!(lp->validator = calloc(lp->scores.n + 1, 1))) return snprintf(err, errlen, "out of memory"), -1;
+    double limit = pc_settings_double(&lp->p->miners, "vpermit_tao_limit");
+    for (size_t i = 0; i < lp->mg.count; i++) {
+        const pc_neuron *nn = &lp->mg.neurons[i];
+        if ((size_t)nn->uid < lp->scores.n)
+            lp->validator[nn->uid] = (unsigned char)pc_scores_is_validator(nn->validator_permit, nn->stake, limit);
+    }
+    return 0;
 }
 
 pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
@@ -276,6 +287,7 @@ void pc_loop_close(pc_loop *lp)
     if (lp->deck_ready) pc_deck_free(&lp->deck);
     pc_metagraph_free(&lp->mg);
     pc_scores_free(&lp->scores);
+    free(lp->validator);
     if (lp->history) pc_history_free(lp->history);
     if (lp->cache) pc_cache_close(lp->cache);
     if (lp->audit_fd >= 0) close(lp->audit_fd);
@@ -514,18 +526,8 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
         pc_warn("rewards: %s", err);
         memset(combined, 0, n * sizeof *combined);
     }
-    /* validators decay toward 0 (upstream rule) */
-    if (sync_scores(lp, err, sizeof err) != 0) pc_warn("scores: %s", err);
-    unsigned char *validator = calloc(lp->scores.n + 1, 1);
-    double limit = pc_settings_double(&lp->p->miners, "vpermit_tao_limit");
-    for (size_t i = 0; validator && i < lp->mg.count; i++) {
-        const pc_neuron *nn = &lp->mg.neurons[i];
-        if ((size_t)nn->uid < lp->scores.n)
-            validator[nn->uid] = (unsigned char)pc_scores_is_validator(nn->validator_permit, nn->stake, limit);
-    }
-    if (pc_scores_update(&lp->scores, uid64, combined, n, validator, err, sizeof err) != 0)
+    if (pc_scores_update(&lp->scores, uid64, combined, n, lp->validator, err, sizeof err) != 0)
         pc_warn("scores: %s", err);
-    free(validator);
     double t_scored = pc_mono_s();
     lp->step++;
 
