@@ -61,5 +61,3 @@ const char *pc_negative_prompt_for(proctor_task task)
 {
     return task == PROCTOR_TASK_I2I ? negative_i2i : negative_t2i;
 }
-
-const char *pc_negative_prompt(void) { return negative_t2i; }

@@ -13,6 +13,5 @@ const char *pc_prompt_template(int label, pc_rng *rng);
 char *pc_prompt_full(const char *caption, int label);
 /* Upstream's negative prompt for the task (both exceed 77 tokens and share their first 75). */
 const char *pc_negative_prompt_for(proctor_task task);
-const char *pc_negative_prompt(void);
 
 #endif

@@ -12,6 +12,8 @@
  *           (it shares this machine's CPUs, so its verification shows in the round time too).
  *
  *   PROCTOR_BUILD=build build/bench/bench_axon [miners] [rounds]      (make bench runs it) */
+#include "../bench.h"
+#include "clock.h"
 #include "crypto/sr25519.h"
 #include "crypto/ss58.h"
 #include "net/dendrite.h"
@@ -25,25 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 typedef struct signer {
     pc_sr25519_keypair kp;
     double seconds; /* spent signing since the last reset */
@@ -54,11 +37,11 @@ static int sign_cb(void *user, const char *message, char sig_out[131])
 {
     signer *s = user;
     uint8_t sig[PC_SR25519_SIGNATURE_BYTES];
-    double t0 = now_s();
+    double t0 = pc_mono_s();
     int rc = pc_sr25519_sign(&s->kp, message, strlen(message), sig);
     sig_out[0] = '0', sig_out[1] = 'x';
     sodium_bin2hex(sig_out + 2, 129, sig, sizeof sig);
-    s->seconds += now_s() - t0;
+    s->seconds += pc_mono_s() - t0;
     s->count++;
     return rc;
 }
@@ -85,13 +68,13 @@ static int run(int verify, int *ports, int miners, int rounds, const char *vkey,
     for (int r = -1; rc == 0 && r < rounds; r++) {
         for (int which = verify; which < 2 && rc == 0; which++) {
             sg->seconds = 0;
-            double t0 = now_s();
+            double t0 = pc_mono_s();
             if (pc_dendrite_query(which ? ds : du, t, (size_t)miners, image, res, err, sizeof err) != 0) {
                 fprintf(stderr, "bench_axon: %s\n", err);
                 rc = 1;
                 break;
             }
-            double dt = now_s() - t0;
+            double dt = pc_mono_s() - t0;
             long answered = 0;
             for (int i = 0; i < miners; i++) answered += res[i].status == 200;
             if (r < 0) continue;
@@ -103,9 +86,9 @@ static int run(int verify, int *ports, int miners, int rounds, const char *vkey,
         }
     }
     if (rc == 0) {
-        if (!verify) *open_ms = median(plain, rounds) * 1e3;
-        double mu = *open_ms, ms = median(signd, rounds) * 1e3;
-        double msign = median(signing, rounds) * 1e3;
+        if (!verify) *open_ms = bench_median(plain, rounds) * 1e3;
+        double mu = *open_ms, ms = bench_median(signd, rounds) * 1e3;
+        double msign = bench_median(signing, rounds) * 1e3;
         printf("%s: %d miners, %d rounds: unsigned (open miners) median %.1f ms, signed median "
                "%.1f ms, difference %+.1f ms%s\n"
                "       signing inside the dendrite: median %.1f ms per round, %.0f signs/s; "

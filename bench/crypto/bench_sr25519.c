@@ -1,6 +1,8 @@
 /* bench_sr25519 — sr25519 speed on one core: signatures and verifications per second, and the
  * time to sign the 256 axon requests of a large challenge round. Medians of several runs.
  * Targets (issue 6): sign >= 15,000/s, verify >= 5,000/s, 256 request signatures < 20 ms. */
+#include "../bench.h"
+#include "clock.h"
 #include "crypto/axon_sign.h"
 #include "crypto/sr25519.h"
 #include "crypto/ss58.h"
@@ -18,18 +20,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(void)
@@ -56,7 +46,7 @@ int main(void)
         for (int i = 0; i < SIGNS; i++) failures += pc_sr25519_sign(&kp, msg, len, sig) != 0;
         rates[r] = SIGNS / (now() - t0);
     }
-    double sign_rate = median(rates, RUNS);
+    double sign_rate = bench_median(rates, RUNS);
 
     pc_sr25519_sign(&kp, msg, len, sig);
     for (int r = 0; r < RUNS; r++) {
@@ -64,7 +54,7 @@ int main(void)
         for (int i = 0; i < VERIFIES; i++) failures += pc_sr25519_verify(kp.pub, msg, len, sig) != 1;
         rates[r] = VERIFIES / (now() - t0);
     }
-    double verify_rate = median(rates, RUNS);
+    double verify_rate = bench_median(rates, RUNS);
 
     pc_wallet w;
     memset(&w, 0, sizeof w);
@@ -82,7 +72,7 @@ int main(void)
         }
         rates[r] = (now() - t0) * 1e3;
     }
-    double batch_ms = median(rates, REQUEST_RUNS);
+    double batch_ms = bench_median(rates, REQUEST_RUNS);
 
     printf("sr25519 sign:   %8.0f signatures/s  (median of %d runs of %d; target >= 15000)\n",
            sign_rate, RUNS, SIGNS);

@@ -3,6 +3,8 @@
  * and one VAE decode to 512x512 (SD 1.5 vae/config.json), fp32. Prints the median of
  * SD_BENCH_RUNS runs (default 3) with SD_BENCH_THREADS threads (default 2), and the peak
  * resident memory; SD_BENCH_ONLY=unet|vae runs one of the two. The PyTorch peer for the same shapes is torch_peer.py next to this file. */
+#include "../bench.h"
+#include "clock.h"
 #include "sd_unet.h"
 #include "sd_vae.h"
 
@@ -29,25 +31,6 @@ static const char *vae_cfg =
     " \"DownEncoderBlock2D\"], \"in_channels\": 3, \"latent_channels\": 4, \"layers_per_block\": 2,"
     " \"norm_num_groups\": 32, \"out_channels\": 3, \"sample_size\": 512, \"scaling_factor\": 0.18215,"
     " \"up_block_types\": [\"UpDecoderBlock2D\", \"UpDecoderBlock2D\", \"UpDecoderBlock2D\", \"UpDecoderBlock2D\"]}";
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static void write_cfg(const char *dir, const char *text)
 {
@@ -103,14 +86,14 @@ int main(void)
     fill(x, nx, 1);
     fill(ctx, nc, 2);
     for (int r = 0; r < runs && r < 64; r++) {
-        double t0 = now();
+        double t0 = pc_mono_s();
         if (sd_unet_forward(&u, x, B, H, W, tv, ctx, 77, NULL, NULL, out, NULL, NULL, err, sizeof err) != 0) {
             fprintf(stderr, "unet forward: %s\n", err);
             return 1;
         }
-        t[r] = now() - t0;
+        t[r] = pc_mono_s() - t0;
     }
-    double mu = median(t, runs < 64 ? runs : 64);
+    double mu = bench_median(t, runs < 64 ? runs : 64);
     printf("unet_sd15_64x64_b2   median %8.3f s   %6.1f GFLOP/s   (1.607 TFLOP per call)   peak RSS %ld MiB\n", mu,
            1607.0 / mu, peak_mib());
     o->free(x), o->free(ctx), o->free(out);
@@ -126,14 +109,14 @@ vae:;
     float *z = o->alloc(nz), *img = o->alloc(ni);
     fill(z, nz, 3);
     for (int r = 0; r < runs && r < 64; r++) {
-        double t0 = now();
+        double t0 = pc_mono_s();
         if (sd_vae_decode(&v, z, 1, 64, 64, img, NULL, NULL, err, sizeof err) != 0) {
             fprintf(stderr, "vae decode: %s\n", err);
             return 1;
         }
-        t[r] = now() - t0;
+        t[r] = pc_mono_s() - t0;
     }
-    double mv = median(t, runs < 64 ? runs : 64);
+    double mv = bench_median(t, runs < 64 ? runs : 64);
     printf("vae_decode_512x512   median %8.3f s   %6.1f GFLOP/s   (2.515 TFLOP per call)   peak RSS %ld MiB\n", mv,
            2515.0 / mv, peak_mib());
     o->free(z), o->free(img);

@@ -4,6 +4,8 @@
  * (gradients, edges, fine texture) encoded as a baseline 4:2:0 JPEG at quality 92, which
  * gives a camera-like 2-3 bits per pixel, so the bench needs no fixture.
  * Prints medians over RUNS preparations (different seeds). */
+#include "../bench.h"
+#include "clock.h"
 #include "image/image.h"
 #include "image/synapse.h"
 
@@ -20,19 +22,6 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static double wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* A street-like picture: sky gradient, a road of patches with edges, luminance texture
@@ -70,18 +59,18 @@ static double median_prepare(const void *src, size_t len, const pc_augment_opts 
     int used[9] = {0};
     for (int i = 0; i < RUNS; i++) {
         pc_challenge_image c;
-        double w0 = wall_ms(), t0 = now_ms();
+        double w0 = (pc_mono_s() * 1e3), t0 = now_ms();
         if (pc_challenge_image_prepare(src, len, o, 1000 + (uint64_t)i, NULL, 75, &c, err, sizeof err) != PROCTOR_OK) {
             fprintf(stderr, "prepare failed: %s\n", err);
             exit(1);
         }
         t[i] = now_ms() - t0;
-        wall[i] = wall_ms() - w0;
+        wall[i] = (pc_mono_s() * 1e3) - w0;
         used[c.scale_num]++;
         pc_challenge_image_free(&c);
     }
-    qsort(t, RUNS, sizeof t[0], cmp_double);
-    qsort(wall, RUNS, sizeof wall[0], cmp_double);
+    bench_sort(t, RUNS);
+    bench_sort(wall, RUNS);
     *wall_median = wall[RUNS / 2];
     *scale = 1;
     for (int n = 2; n <= 8; n++)
@@ -100,7 +89,7 @@ static double median_decode(const void *src, size_t len, int min_short)
         t[i] = now_ms() - t0;
         pc_image_free(&img);
     }
-    qsort(t, RUNS, sizeof t[0], cmp_double);
+    bench_sort(t, RUNS);
     return t[RUNS / 2];
 }
 

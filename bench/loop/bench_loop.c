@@ -6,6 +6,8 @@
  * Both run `proctor run` (the real binary) on a generated pipeline; the first reads the
  * per-challenge "dispatch_to_scored_ms" from the audit log. Prints medians. */
 #define _GNU_SOURCE
+#include "../bench.h"
+#include "clock.h"
 #include "demo_env.h"
 #include "fsutil.h"
 #include "image/image.h"
@@ -20,12 +22,6 @@
 
 #define MINERS 256
 #define STEPS 25
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* A few 1920x1080 JPEGs (gradients) so local_folder has something real to import. */
 static void make_images(const char *dir)
@@ -159,7 +155,7 @@ int main(void)
         fprintf(stderr, "bench_loop: no challenge ran (exit status %d); see %s\n", status, tmp);
         return 1;
     }
-    qsort(ms, (size_t)n, sizeof *ms, cmp);
+    bench_sort(ms, (size_t)n);
     printf("challenge to %d loopback miners (50 ms each): dispatch->scored median %.1f ms, "
            "min %.1f, max %.1f over %d challenges (target <= 70 ms); fewest answers %d/%d\n",
            MINERS, ms[n / 2], ms[0], ms[n - 1], n, answered_min, MINERS);

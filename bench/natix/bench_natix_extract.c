@@ -10,6 +10,8 @@
  *
  *   make BUILD=build/natix bench  (or build/natix/bench/bench_natix_extract [MB])
  *   NATIX_BENCH_DIR=/somewhere to put the input and output elsewhere than /tmp. */
+#include "../bench.h"
+#include "clock.h"
 #include "../../plugins/sources/natix/extract.h"
 #include "bench_pqwrite.h"
 
@@ -24,13 +26,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static long maxrss_kb(void)
 {
@@ -116,12 +111,6 @@ static uint64_t rnd(void *u)
     return o->rng;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void rm_rf(const char *p)
 {
     char cmd[1100];
@@ -142,7 +131,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/train-00000-of-00001.parquet", work);
 
     /* the input, written by a child so the writer's memory is not counted below */
-    double t0 = now_s();
+    double t0 = pc_mono_s();
     pid_t pid = fork();
     if (pid == 0) {
         enum { NIMG = 16 };
@@ -160,7 +149,7 @@ int main(int argc, char **argv)
         rm_rf(work);
         return 1;
     }
-    printf("input: %s, %.1f MB, written in %.1f s\n", path, st.st_size / 1e6, now_s() - t0);
+    printf("input: %s, %.1f MB, written in %.1f s\n", path, st.st_size / 1e6, pc_mono_s() - t0);
 
     long rss0 = maxrss_kb();
     const struct { const char *name; size_t want; } modes[2] = {{"all rows", 0}, {"100 random rows", 100}};
@@ -176,9 +165,9 @@ int main(int argc, char **argv)
             nx_sink sink = {put, NULL, NULL, rnd, NULL, &o};
             nx_extract_stats es = {0};
             char err[512];
-            double t = now_s();
+            double t = pc_mono_s();
             proctor_status ps = nx_extract(path, modes[m].want, &sink, &es, err, sizeof err);
-            t = now_s() - t;
+            t = pc_mono_s() - t;
             if (ps != PROCTOR_OK) {
                 fprintf(stderr, "extract failed: %s\n", err);
                 fail = 1;
@@ -189,8 +178,8 @@ int main(int argc, char **argv)
             mbs[run] = o.bytes / 1e6 / t;
         }
         if (fail) break;
-        qsort(rate, 3, sizeof *rate, cmp_d);
-        qsort(mbs, 3, sizeof *mbs, cmp_d);
+        bench_sort(rate, 3);
+        bench_sort(mbs, 3);
         printf("extract %-16s %6u images: median %8.1f images/s, %7.1f MB/s (3 runs)\n", modes[m].name,
                written, rate[1], mbs[1]);
         if (m == 0 && rate[1] < 300) printf("  below the 300 images/s target\n");

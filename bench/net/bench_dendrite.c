@@ -7,6 +7,8 @@
  * BENCH_LATENCY=MS changes the miners' latency; BENCH_RANDOM=1 makes them answer at random
  * instead of decoding the JPEG (the miners share this machine's CPUs with the dendrite, so that
  * shows how much of the time is the miners' own work). */
+#include "../bench.h"
+#include "clock.h"
 #include "net/dendrite.h"
 #include "../../tests/net/netutil.h"
 
@@ -15,19 +17,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -67,13 +56,13 @@ int main(int argc, char **argv)
     for (int i = 0; i < miners; i++) t[i] = (pc_axon_target){"127.0.0.1", ports[i], NULL};
     pc_dendrite *d = pc_dendrite_new(&(pc_dendrite_config){.timeout_s = 9}, err, sizeof err);
     for (int k = -1; d && k < rounds; k++) {
-        double t0 = now_s();
+        double t0 = pc_mono_s();
         if (pc_dendrite_query(d, t, (size_t)miners, image, r, err, sizeof err) != 0) {
             fprintf(stderr, "bench_dendrite: %s\n", err);
             failures = miners;
             break;
         }
-        double dt = now_s() - t0;
+        double dt = pc_mono_s() - t0;
         if (k < 0) cold = dt;
         else wall[k] = dt;
         for (int i = 0; i < miners; i++)
@@ -85,8 +74,8 @@ int main(int argc, char **argv)
     /* per-miner latency of the last round: the spread shows dispatch vs answer overhead */
     double *lat = calloc((size_t)miners, sizeof *lat);
     for (int i = 0; i < miners; i++) lat[i] = r[i].latency_s;
-    qsort(lat, (size_t)miners, sizeof *lat, cmp_double);
-    qsort(wall, (size_t)rounds, sizeof *wall, cmp_double);
+    bench_sort(lat, (size_t)miners);
+    bench_sort(wall, (size_t)rounds);
     printf("dendrite: %d miners answering after %s ms%s, %d rounds\n", miners, latency,
            getenv("BENCH_RANDOM") ? " (random, no JPEG decode)" : "", rounds);
     printf("  cold round (new connections): %.1f ms\n", cold * 1e3);
