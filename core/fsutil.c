@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,27 +96,53 @@ int pc_self_dir(char *out, size_t len)
     return 0;
 }
 
-char *pc_read_file(const char *path, size_t max, size_t *len)
+int pc_read_whole(const char *path, size_t max_len, char **out, size_t *out_len, char *err,
+                  size_t errlen)
 {
+    *out = NULL;
+    *out_len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-        close(fd);
-        return NULL;
+    if (fd < 0) {
+        if (errno == ENOENT) return 1;
+        snprintf(err, errlen, "%s: open: %s", path, strerror(errno));
+        return -1;
     }
-    size_t cap = (size_t)st.st_size;
-    char *buf = malloc(cap + 1);
-    size_t n = 0;
-    while (buf && n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_len) {
+        snprintf(err, errlen, "%s: not a regular file of at most %zu bytes", path, max_len);
+        close(fd);
+        return -1;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory for %zu bytes", path, len);
+        close(fd);
+        return -1;
+    }
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
-        n += (size_t)r;
+        got += (size_t)r;
     }
     close(fd);
-    if (!buf) return NULL;
-    buf[n] = 0;
+    if (got != len) {
+        snprintf(err, errlen, "%s: short read (%zu of %zu bytes)", path, got, len);
+        free(buf);
+        return -1;
+    }
+    buf[len] = 0;
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+char *pc_read_file(const char *path, size_t max, size_t *len)
+{
+    char *buf = NULL, err[8];
+    size_t n = 0;
+    if (pc_read_whole(path, max, &buf, &n, err, sizeof err) != 0) return NULL;
     if (len) *len = n;
     return buf;
 }

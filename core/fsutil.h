@@ -15,7 +15,10 @@ int pc_write_atomic(const char *path, const void *data, size_t len, char *err, s
  * install keep plugins, tools and data relative to it). 0 or -1 with errno. */
 int pc_self_exe(char *out, size_t len);
 int pc_self_dir(char *out, size_t len);
-/* Read a whole file of at most `max` bytes, NUL-terminated. NULL on error or when larger. */
+/* Read a whole regular file of at most `max` bytes, NUL-terminated, into *out (malloc'd).
+ * 0 read; 1 the file does not exist; -1 with err (open, too large, not a regular file, short
+ * read). pc_read_file is the same without the reasons: NULL for every failure. */
+int pc_read_whole(const char *path, size_t max, char **out, size_t *out_len, char *err, size_t errlen);
 char *pc_read_file(const char *path, size_t max, size_t *len);
 
 #endif

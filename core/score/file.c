@@ -1,4 +1,5 @@
-/* file.c — write-temp, fsync, rename, fsync-directory; and a bounded whole-file read. */
+/* file.c — write-temp, fsync, rename, fsync-directory for the score files (state, weights).
+ * Reading them goes through pc_read_whole (fsutil). */
 #include "score/file.h"
 
 #include <errno.h>
@@ -81,46 +82,4 @@ fail:
     free(prev);
     errno = saved;
     return -1;
-}
-
-int pc_score_file_read(const char *path, size_t max_len, char **out, size_t *out_len, char *err,
-                       size_t errlen)
-{
-    *out = NULL;
-    *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return 1;
-        snprintf(err, errlen, "%s: open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_len) {
-        snprintf(err, errlen, "%s: not a regular file of at most %zu bytes", path, max_len);
-        close(fd);
-        return -1;
-    }
-    size_t len = (size_t)st.st_size, got = 0;
-    char *buf = malloc(len + 1);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory for %zu bytes", path, len);
-        close(fd);
-        return -1;
-    }
-    while (got < len) {
-        ssize_t r = read(fd, buf + got, len - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != len) {
-        snprintf(err, errlen, "%s: short read (%zu of %zu bytes)", path, got, len);
-        free(buf);
-        return -1;
-    }
-    buf[len] = 0;
-    *out = buf;
-    *out_len = len;
-    return 0;
 }

@@ -16,9 +16,4 @@
 int pc_score_file_write(const char *path, const void *data, size_t len, int keep_prev,
                         char *err, size_t errlen);
 
-/* Read a whole file (at most max_len bytes) into a NUL-terminated malloc'd buffer.
- * Returns 0; 1 when it does not exist; -1 with err filled (too large, I/O error). */
-int pc_score_file_read(const char *path, size_t max_len, char **out, size_t *out_len, char *err,
-                       size_t errlen);
-
 #endif

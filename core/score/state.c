@@ -1,5 +1,6 @@
 /* state.c — save/load the state file described in state.h. */
 #include "score/state.h"
+#include "fsutil.h"
 #include "score/file.h"
 
 #include <cjson/cJSON.h>
@@ -371,7 +372,7 @@ static int load_one(const char *path, uint64_t *step, pc_scores *scores, pc_hist
 {
     char *buf, why[400];
     size_t len;
-    int rc = pc_score_file_read(path, PC_STATE_MAX_BYTES, &buf, &len, err, errlen);
+    int rc = pc_read_whole(path, PC_STATE_MAX_BYTES, &buf, &len, err, errlen);
     if (rc) return rc;
     rc = pc_state_parse(buf, len, step, scores, history, why, sizeof why);
     if (rc) snprintf(err, errlen, "%s: %s", path, why);
