@@ -39,6 +39,7 @@
 #include <time.h>
 
 #define MAX_PORTS 4096
+#define DRAIN_MAX (64ull << 20) /* largest oversized body read and discarded before a 413 */
 
 typedef struct options {
     const char *bind_ip;
@@ -350,8 +351,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (resp) MHD_destroy_response(resp);
             return ok;
         }
+        /* Over the cap: read and discard the body, then answer 413 (the upload path below), so
+         * the client is still sending when it reads the answer instead of meeting a reset.
+         * Only an absurd declared size is answered at once, unread. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > a->opt.max_body) { /* answer without reading it */
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (declared > a->opt.max_body && declared > DRAIN_MAX) {
             struct MHD_Response *resp = error_response(413, "message", "Request body too large");
             enum MHD_Result ok = resp ? MHD_queue_response(c, 413, resp) : MHD_NO;
             if (resp) MHD_destroy_response(resp);
@@ -359,6 +364,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         if (!(r = calloc(1, sizeof *r))) return MHD_NO;
         r->t0 = now_s();
+        r->too_big = declared > a->opt.max_body;
         *con_cls = r;
         return MHD_YES;
     }
