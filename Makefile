@@ -12,6 +12,9 @@
 #   TESTS       test names;   <name>_SRCS, <name>_LIBS  (+ libproctor.a) -> $(BUILD)/tests/<name>
 #               <name>_DEPS: other targets it needs (e.g. $(BUILD)/plugins/natix.so, $(PROCTOR))
 #   BENCHES     bench names;  <name>_SRCS, <name>_LIBS  (+ libproctor.a) -> $(BUILD)/bench/<name>
+#   ARCHIVES    static libraries shared by plugins, tests and benches (an engine that is more than
+#               one plugin's private code); <name>_SRCS, <name>_CFLAGS -> $(BUILD)/lib/lib<name>.a,
+#               named in another component's _SRCS as $(call archive,<name>)
 #
 # Variants: `make` (release, -O2), `make SAN=1` (ASan+UBSan, into build/san).
 # `make test` runs the whole suite under ASan/UBSan; `make test-fast` without sanitizers.
@@ -50,6 +53,8 @@ PLUGINS   :=
 TOOLS     :=
 TESTS     :=
 BENCHES   :=
+ARCHIVES  :=
+archive = $(BUILD)/lib/lib$(1).a
 
 include core/module.mk
 include $(sort $(wildcard core/*/module.mk))
@@ -86,26 +91,34 @@ $(PROCTOR): $(call obj,core/main.c) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -rdynamic -o $@ $^ $(CORE_LIBS) -ldl -lm
 
 # --- generated rules --------------------------------------------------------------------
+# objects and archives of a component: sources compile, archives (.a) link as they are
+srcs_objs = $(call obj,$(1)) $(filter %.a,$(1))
 define plugin_rule
-$(BUILD)/plugins/$(1).so: $(call obj,$($(1)_SRCS))
+$(BUILD)/plugins/$(1).so: $(call srcs_objs,$($(1)_SRCS))
 	@mkdir -p $$(dir $$@)
 	$$(CC) -shared $(LDFLAGS_ALL) -o $$@ $$^ $($(1)_LIBS) -lm
+endef
+define archive_rule
+$(BUILD)/lib/lib$(1).a: $(call obj,$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
 endef
 # per-component compile flags (<name>_CFLAGS), as target-specific variables on its objects
 define cflags_rule
 $(call obj,$($(1)_SRCS)): EXTRA_CFLAGS += $($(1)_CFLAGS)
 endef
 define tool_rule
-$(BUILD)/$(1): $(call obj,$($(1)_SRCS)) $(CORE_LIB)
+$(BUILD)/$(1): $(call srcs_objs,$($(1)_SRCS)) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $($(1)_LIBS) $(CORE_LIBS) -ldl -lm
 endef
 define test_rule
-$(BUILD)/$(2)/$(1): $(call obj,$($(1)_SRCS)) $(CORE_LIB)
+$(BUILD)/$(2)/$(1): $(call srcs_objs,$($(1)_SRCS)) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(LDFLAGS_ALL) -rdynamic -o $$@ $$^ $($(1)_LIBS) $(CORE_LIBS) -ldl -lm
 endef
-$(foreach n,$(PLUGINS) $(TOOLS) $(TESTS) $(BENCHES),$(if $($(n)_CFLAGS),$(eval $(call cflags_rule,$(n)))))
+$(foreach n,$(ARCHIVES) $(PLUGINS) $(TOOLS) $(TESTS) $(BENCHES),$(if $($(n)_CFLAGS),$(eval $(call cflags_rule,$(n)))))
+$(foreach a,$(ARCHIVES),$(eval $(call archive_rule,$(a))))
 $(foreach p,$(PLUGINS),$(eval $(call plugin_rule,$(p))))
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 $(foreach t,$(TESTS),$(eval $(call test_rule,$(t),tests)))
@@ -157,6 +170,6 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/proctor-sdk.pc
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

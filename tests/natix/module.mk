@@ -1,6 +1,6 @@
 # tests of the natix source plugin (fixtures in tests/natix/fixtures, made by make_fixtures.js)
 TESTS += test_natix_parquet
-test_natix_parquet_SRCS = tests/natix/test_natix_parquet.c $(NATIX_PQ_SRCS)
+test_natix_parquet_SRCS = tests/natix/test_natix_parquet.c $(NATIX_PQ)
 test_natix_parquet_LIBS = $(NATIX_PQ_LIBS) -lcjson -lsodium
 
 TESTS += test_natix_hub

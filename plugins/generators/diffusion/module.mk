@@ -6,7 +6,12 @@ SD_ENGINE_SRCS := $(SD_DIR)/sd_safetensors.c $(SD_DIR)/sd_json.c $(SD_DIR)/sd_pa
                   $(SD_DIR)/sd_nn.c $(SD_DIR)/sd_unet.c $(SD_DIR)/sd_vae.c $(SD_DIR)/sd_sched.c \
                   $(SD_DIR)/sd_rng.c $(SD_DIR)/sd_pipe.c
 SD_ENGINE_LIBS := -lopenblas -lcjson -lutf8proc -lpthread -lm
+# The engine is a static library: the plugin, its tests and the bench link the same objects.
+ARCHIVES += sd
+sd_SRCS := $(SD_ENGINE_SRCS)
+sd_CFLAGS := -fvisibility=hidden
+SD_ENGINE := $(call archive,sd)
 PLUGINS += diffusion
-diffusion_SRCS := $(SD_DIR)/diffusion.c $(SD_ENGINE_SRCS)
+diffusion_SRCS := $(SD_DIR)/diffusion.c $(SD_ENGINE)
 diffusion_LIBS := $(SD_ENGINE_LIBS)
 diffusion_CFLAGS := -fvisibility=hidden

@@ -4,12 +4,17 @@ NATIX_DIR := plugins/sources/natix
 NATIX_PQ_SRCS := $(NATIX_DIR)/pq_thrift.c $(NATIX_DIR)/pq_meta.c $(NATIX_DIR)/pq_page.c \
                  $(NATIX_DIR)/pq_read.c $(NATIX_DIR)/pq_delta.c
 NATIX_PQ_LIBS := -lsnappy -lzstd -lz
+# The Parquet reader is a static library: the plugin, its tests, the bench and the fuzzer share it.
+ARCHIVES += pq
+pq_SRCS := $(NATIX_PQ_SRCS)
+pq_CFLAGS := -fvisibility=hidden
+NATIX_PQ := $(call archive,pq)
 NATIX_HUB_SRCS := $(NATIX_DIR)/hub.c $(NATIX_DIR)/hub_cache.c
 NATIX_HUB_LIBS := -lcurl -lcjson -lsodium -lm
 NATIX_EX_SRCS  := $(NATIX_DIR)/extract.c $(NATIX_DIR)/imginfo.c
 
 PLUGINS += natix
-natix_SRCS   = $(NATIX_DIR)/natix.c $(NATIX_EX_SRCS) $(NATIX_HUB_SRCS) $(NATIX_PQ_SRCS)
+natix_SRCS   = $(NATIX_DIR)/natix.c $(NATIX_EX_SRCS) $(NATIX_HUB_SRCS) $(NATIX_PQ)
 natix_LIBS   = $(NATIX_HUB_LIBS) $(NATIX_PQ_LIBS)
 natix_CFLAGS = -fvisibility=hidden
 
