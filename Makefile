@@ -87,7 +87,7 @@ $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(PROCTOR): $(call obj,core/main.c) $(CORE_LIB)
+$(PROCTOR): $(call obj,$(CORE_MAIN)) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -rdynamic -o $@ $^ $(CORE_LIBS) -ldl -lm
 
 # --- generated rules --------------------------------------------------------------------

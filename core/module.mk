@@ -1,3 +1,4 @@
-# core: the proctor library (everything but main.c) and the proctor binary.
-CORE_SRCS += core/log.c core/yamltree.c core/settings.c core/plugins.c core/fsutil.c core/cache.c core/pipeline.c core/rng.c core/host.c core/instance.c core/prompts.c core/producer.c core/supervisor.c core/cli.c core/cmd_check.c core/cmd_worker.c core/cmd_status.c core/cmd_run.c core/miners.c core/loop.c core/status_extra.c core/cmd_generate.c core/demo_env.c core/cmd_demo.c core/cmd_exam.c
+# core: the proctor library (everything but cli/main.c) and the proctor binary. Each layer folder
+# has its own module.mk; core/LAYERS gives their order (tests/core/test_layers checks includes).
 CORE_LIBS += -lcurl -lcjson -lyaml -lsodium -ljpeg -lz -lm
+CORE_MAIN := core/cli/main.c

@@ -13,7 +13,7 @@
  *
  *   PROCTOR_BUILD=build build/bench/bench_axon [miners] [rounds]      (make bench runs it) */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "crypto/sr25519.h"
 #include "crypto/ss58.h"
 #include "net/dendrite.h"

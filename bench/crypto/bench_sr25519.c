@@ -2,7 +2,7 @@
  * time to sign the 256 axon requests of a large challenge round. Medians of several runs.
  * Targets (issue 6): sign >= 15,000/s, verify >= 5,000/s, 256 request signatures < 20 ms. */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "crypto/axon_sign.h"
 #include "crypto/sr25519.h"
 #include "crypto/ss58.h"

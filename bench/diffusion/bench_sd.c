@@ -4,7 +4,7 @@
  * SD_BENCH_RUNS runs (default 3) with SD_BENCH_THREADS threads (default 2), and the peak
  * resident memory; SD_BENCH_ONLY=unet|vae runs one of the two. The PyTorch peer for the same shapes is torch_peer.py next to this file. */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "sd_unet.h"
 #include "sd_vae.h"
 

@@ -5,7 +5,7 @@
  * gives a camera-like 2-3 bits per pixel, so the bench needs no fixture.
  * Prints medians over RUNS preparations (different seeds). */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "image/image.h"
 #include "image/synapse.h"
 

@@ -7,9 +7,9 @@
  * per-challenge "dispatch_to_scored_ms" from the audit log. Prints medians. */
 #define _GNU_SOURCE
 #include "../bench.h"
-#include "clock.h"
-#include "demo_env.h"
-#include "fsutil.h"
+#include "base/clock.h"
+#include "cli/demo_env.h"
+#include "base/fsutil.h"
 #include "image/image.h"
 
 #include <cjson/cJSON.h>

@@ -11,7 +11,7 @@
  *   make BUILD=build/natix bench  (or build/natix/bench/bench_natix_extract [MB])
  *   NATIX_BENCH_DIR=/somewhere to put the input and output elsewhere than /tmp. */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "../../plugins/sources/natix/extract.h"
 #include "bench_pqwrite.h"
 

@@ -8,7 +8,7 @@
  * instead of decoding the JPEG (the miners share this machine's CPUs with the dendrite, so that
  * shows how much of the time is the miners' own work). */
 #include "../bench.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "net/dendrite.h"
 #include "../../tests/net/netutil.h"
 

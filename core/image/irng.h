@@ -5,39 +5,14 @@
 #define PC_IMAGE_IRNG_H
 
 #include <math.h>
+#include "proctor_rng.h"
+
 #include <stdint.h>
 
-typedef struct pc_irng {
-    uint64_t s[4];
-} pc_irng;
+typedef proctor_rng pc_irng;
 
-static inline uint64_t pc_irng_splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static inline void pc_irng_seed(pc_irng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++) r->s[i] = pc_irng_splitmix(&seed);
-}
-
-static inline uint64_t pc_irng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t pc_irng_u64(pc_irng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = pc_irng_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = pc_irng_rotl(s[3], 45);
-    return result;
-}
+static inline void pc_irng_seed(pc_irng *r, uint64_t seed) { proctor_rng_seed(r, seed); }
+static inline uint64_t pc_irng_u64(pc_irng *r) { return proctor_rng_next(r); }
 
 /* uniform in [0, 1) with 53 random bits */
 static inline double pc_irng_double(pc_irng *r) { return (double)(pc_irng_u64(r) >> 11) * 0x1.0p-53; }

@@ -1,7 +1,7 @@
 /* dendrite.c — see dendrite.h. */
 #include "net/dendrite.h"
 
-#include "log.h"
+#include "base/log.h"
 #include "net/wire.h"
 
 #include <arpa/inet.h>

@@ -1,6 +1,6 @@
 /* state.c — save/load the state file described in state.h. */
 #include "score/state.h"
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "score/file.h"
 
 #include <cjson/cJSON.h>

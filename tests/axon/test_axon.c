@@ -14,7 +14,7 @@
 #include "crypto/sr25519.h"
 #include "crypto/ss58.h"
 #include "crypto/wallet.h"
-#include "demo_env.h"
+#include "cli/demo_env.h"
 #include "net/dendrite.h"
 #include "net/metagraph.h"
 #include "net/wire.h"

@@ -66,3 +66,6 @@ test_cli_DEPS = $(PROCTOR) $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/sco
 # `make test` (no T=) builds `all`, which knows nothing of the test plugins: hang them on the
 # test binaries as order-only prerequisites (built first, never linked in).
 $(BUILD)/tests/test_loader $(BUILD)/tests/test_supervisor: | $(CT_PLUGINS)
+
+TESTS += test_layers
+test_layers_SRCS := tests/core/test_layers.c

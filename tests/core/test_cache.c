@@ -2,9 +2,9 @@
  * sidecar format, budgets (oldest first, image and sidecar together), atomicity under a
  * concurrent writer, cache_has, stale temporaries. */
 #include "../tap.h"
-#include "cache.h"
+#include "cache/cache.h"
 #include "ctutil.h"
-#include "host.h"
+#include "plugin/host.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

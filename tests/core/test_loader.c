@@ -1,7 +1,7 @@
 /* test_loader — the plugin loader refuses bad shared objects one by one, each refusal naming the
  * file and its own reason, and still loads the good ones; `proctor plugins` shows both. */
 #include "ctutil.h"
-#include "plugins.h"
+#include "loader/loader.h"
 #include "../tap.h"
 
 #include <limits.h>

@@ -3,10 +3,10 @@
  * refresh imports nothing. The photo part uses ../shared/fixtures/photos (copied to a temp dir,
  * never into the repository) and is skipped visibly without it. */
 #include "../tap.h"
-#include "cache.h"
+#include "cache/cache.h"
 #include "ctutil.h"
-#include "instance.h"
-#include "pipeline.h"
+#include "plugin/instance.h"
+#include "config/pipeline.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

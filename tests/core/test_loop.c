@@ -2,11 +2,11 @@
  * state, audit and weights files; a broken miner; on_empty skip vs fallback; and swapping the
  * scorer in YAML changes the rewards of the very same recorded answers. */
 #include "../tap.h"
-#include "cache.h"
+#include "cache/cache.h"
 #include "ctutil.h"
-#include "instance.h"
-#include "loop.h"
-#include "pipeline.h"
+#include "plugin/instance.h"
+#include "run/loop.h"
+#include "config/pipeline.h"
 #include "score/state.h"
 
 #include <cjson/cJSON.h>

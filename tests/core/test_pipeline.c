@@ -2,7 +2,7 @@
  * loads and `proctor check` prints the effective config with defaults and secrets masked. */
 #include "../tap.h"
 #include "ctutil.h"
-#include "pipeline.h"
+#include "config/pipeline.h"
 
 #include <stdlib.h>
 #include <string.h>

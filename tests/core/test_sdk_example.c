@@ -2,10 +2,10 @@
  * headers, -Werror), is named by path in a pipeline, and fills the cache both in-process
  * (pc_live_create + refresh) and as `proctor worker hello`. */
 #include "../tap.h"
-#include "cache.h"
+#include "cache/cache.h"
 #include "ctutil.h"
-#include "instance.h"
-#include "pipeline.h"
+#include "plugin/instance.h"
+#include "config/pipeline.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

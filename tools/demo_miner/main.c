@@ -16,9 +16,10 @@
  * slow answers can be pending at once. --fail-rate P answers 500 or drops the connection with
  * probability P. SIGINT/SIGTERM stop it cleanly. See README.md. */
 #include "crypto/axon_sign.h"
-#include "log.h"
+#include "base/log.h"
 #include "net/metagraph.h"
 #include "net/wire.h"
+#include "proctor_rng.h"
 #include "roadwork.h"
 #include "verify.h"
 
@@ -102,12 +103,9 @@ static double now_s(void)
 static double uniform(app *a) /* splitmix64 -> [0, 1) */
 {
     pthread_mutex_lock(&a->lock);
-    uint64_t z = (a->rng += 0x9e3779b97f4a7c15ull);
+    uint64_t z = proctor_splitmix64(&a->rng);
     pthread_mutex_unlock(&a->lock);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
+    return (double)(z >> 11) * 0x1.0p-53;
 }
 
 /* ---- the timer thread that resumes suspended connections ------------------------------ */

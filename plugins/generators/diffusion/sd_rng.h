@@ -11,12 +11,12 @@
 #ifndef SD_RNG_H
 #define SD_RNG_H
 
+#include "proctor_rng.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sd_rng {
-    uint64_t s[4];
-} sd_rng;
+typedef proctor_rng sd_rng;
 
 void sd_rng_seed(sd_rng *r, uint64_t seed);
 uint64_t sd_rng_next(sd_rng *r);

@@ -23,7 +23,7 @@ typedef struct pr_mix {
 
 /* The mix for a prompt that names objects (h->any_object): what it names, within budget
  * (at least one object even when budget is smaller than what the prompt names). */
-struct pr_rng;
-void pr_hints_mix(const pr_hints *h, int budget, struct pr_rng *r, pr_zone_mix *m);
+#include "pr_rng.h"
+void pr_hints_mix(const pr_hints *h, int budget, pr_rng *r, pr_zone_mix *m);
 
 #endif

@@ -42,7 +42,7 @@ void pr_items_draw(proctor_image *img, pr_items *it, pr_light l);
 void pr_items_count(const pr_items *it, pr_summary *sum);
 /* A random car colour: mostly white/grey/black/blue, sometimes red, and a yellow taxi when
  * taxis are allowed (*taxi set to 1). */
-struct pr_rng;
-pr_rgb pr_car_color(struct pr_rng *r, int allow_taxi, int *taxi);
+#include "pr_rng.h"
+pr_rgb pr_car_color(pr_rng *r, int allow_taxi, int *taxi);
 
 #endif

@@ -5,38 +5,15 @@
 #ifndef PR_RNG_H
 #define PR_RNG_H
 
+#include "proctor_rng.h"
+
 #include <stdint.h>
 
-typedef struct pr_rng {
-    uint64_t s[4];
-} pr_rng;
+typedef proctor_rng pr_rng;
 
-static inline uint64_t pr_splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static inline void pr_rng_seed(pr_rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++) r->s[i] = pr_splitmix64(&seed);
-}
-
-static inline uint64_t pr_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t pr_next(pr_rng *r)
-{
-    uint64_t *s = r->s, out = pr_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = pr_rotl(s[3], 45);
-    return out;
-}
+static inline uint64_t pr_splitmix64(uint64_t *x) { return proctor_splitmix64(x); }
+static inline void pr_rng_seed(pr_rng *r, uint64_t seed) { proctor_rng_seed(r, seed); }
+static inline uint64_t pr_next(pr_rng *r) { return proctor_rng_next(r); }
 
 /* uniform in [0, 1) */
 static inline double pr_unit(pr_rng *r) { return (double)(pr_next(r) >> 11) * 0x1.0p-53; }

@@ -1,0 +1,73 @@
+/* instance.c — see instance.h. */
+#include "plugin/instance.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *pc_status_name(proctor_status st)
+{
+    switch (st) {
+    case PROCTOR_OK: return "ok";
+    case PROCTOR_NOT_READY: return "not ready";
+    case PROCTOR_RATE_LIMITED: return "rate limited";
+    case PROCTOR_NETWORK: return "network error";
+    case PROCTOR_INVALID: return "invalid";
+    case PROCTOR_IO: return "i/o error";
+    case PROCTOR_NOMEM: return "out of memory";
+    case PROCTOR_CANCELLED: return "cancelled";
+    case PROCTOR_UNSUPPORTED: return "unsupported";
+    case PROCTOR_FAILED: return "failed";
+    }
+    return "unknown status";
+}
+
+proctor_status pc_live_create(pc_live *live, const pc_instance *def, pc_cache *cache,
+                              volatile sig_atomic_t *cancel, char *err, size_t errlen)
+{
+    memset(live, 0, sizeof *live);
+    uint64_t seed = (uint64_t)pc_settings_int(&def->core, "seed");
+    live->ctx = pc_ctx_new(def->name, &def->config, cache, seed, cancel);
+    if (!live->ctx) return snprintf(err, errlen, "%s: out of memory", def->name), PROCTOR_NOMEM;
+    live->def = def;
+    proctor_status st = PROCTOR_FAILED;
+    const void *ops = def->plugin->desc->ops;
+    switch (def->kind) {
+    case PROCTOR_KIND_SOURCE:
+        st = ((const proctor_source_ops *)ops)->create(pc_host(), live->ctx, &live->state);
+        break;
+    case PROCTOR_KIND_GENERATOR:
+        st = ((const proctor_generator_ops *)ops)->create(pc_host(), live->ctx, &live->state);
+        break;
+    case PROCTOR_KIND_SCORER:
+        st = ((const proctor_scorer_ops *)ops)->create(pc_host(), live->ctx, &live->state);
+        break;
+    }
+    if (st != PROCTOR_OK) {
+        snprintf(err, errlen, "%s (plugin %s): create failed: %s", def->name,
+                 def->plugin->desc->name, pc_live_error(live, st));
+        pc_ctx_free(live->ctx);
+        memset(live, 0, sizeof *live);
+    }
+    return st;
+}
+
+void pc_live_destroy(pc_live *live)
+{
+    if (!live->ctx) return;
+    const void *ops = live->def->plugin->desc->ops;
+    if (live->state) {
+        switch (live->def->kind) {
+        case PROCTOR_KIND_SOURCE: ((const proctor_source_ops *)ops)->destroy(live->state); break;
+        case PROCTOR_KIND_GENERATOR: ((const proctor_generator_ops *)ops)->destroy(live->state); break;
+        case PROCTOR_KIND_SCORER: ((const proctor_scorer_ops *)ops)->destroy(live->state); break;
+        }
+    }
+    pc_ctx_free(live->ctx);
+    memset(live, 0, sizeof *live);
+}
+
+const char *pc_live_error(pc_live *live, proctor_status st)
+{
+    const char *msg = live->ctx ? pc_ctx_error(live->ctx) : "";
+    return msg[0] ? msg : pc_status_name(st);
+}
