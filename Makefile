@@ -85,7 +85,7 @@ $(BUILD)/obj/%.o: %.cu
 
 $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(PROCTOR): $(call obj,$(CORE_MAIN)) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -rdynamic -o $@ $^ $(CORE_LIBS) -ldl -lm

@@ -7,12 +7,23 @@
  *
  * Compatibility rules (see sdk/README.md):
  *   - ABI major must equal the core's; the plugin's minor must not be newer than the core's.
- *   - Structs that may grow carry their own size as first field (`size`); the core reads only
- *     the fields that fit. The host table is append-only: a plugin built against minor N may
- *     use every service that minor N declares.
+ *   - Structs that may grow carry their own size (`size`). The core accepts any descriptor or
+ *     ops table at least as large as its 1.0 layout and reads only the fields that fit; the
+ *     fields it cannot see read as zero/NULL. Fields added after 1.0 are marked "since 1.x".
+ *   - The host table is append-only: a plugin built against minor N may use every service
+ *     minor N declares; PROCTOR_HOST_HAS(host, field) tells whether a newer one is there.
+ *   - Arrays that cross the ABI either carry their element size (proctor_config_key[]: its
+ *     element size is fixed per ABI minor and the core knows each: see PROCTOR_CONFIG_KEY_SIZE_1_0)
+ *     or are FROZEN: their element layout never changes, a new
+ *     field would mean a new struct (proctor_response[], proctor_history_entry[]). Structs
+ *     embedded by value in another (proctor_image) are frozen too.
  *   - Arguments are borrowed for the duration of a call. What a plugin allocates it frees
  *     itself (in destroy at the latest). What the host allocates for the plugin is released
  *     with the matching host call (`free`, `image_free`, `item_free`).
+ *   - Threads: the core calls a plugin instance's ops from one thread at a time (each producer
+ *     runs in its own worker process; scorers run on the loop's thread). Host services note
+ *     which threads may call them: "any thread" ones are safe from threads the plugin starts
+ *     itself; "op thread" ones only from the thread inside the current op call.
  */
 #ifndef PROCTOR_H
 #define PROCTOR_H
@@ -25,7 +36,7 @@ extern "C" {
 #endif
 
 #define PROCTOR_ABI_MAJOR 1
-#define PROCTOR_ABI_MINOR 0
+#define PROCTOR_ABI_MINOR 1
 
 /* The one symbol a plugin exports (see PROCTOR_PLUGIN below). */
 #define PROCTOR_ENTRY_SYMBOL "proctor_plugin_entry"
@@ -88,17 +99,45 @@ typedef enum proctor_config_type {
 
 /* One declared key. `default_value` is the default in YAML spelling; NULL means required
  * (use "" for an optional string: the getter then returns "").
- * The table ends with an entry whose name is NULL. */
+ * The table ends with PROCTOR_KEY_END. The element size is the one of the descriptor's
+ * abi_minor (1.0: the first four fields; 1.1: all seven), so keys may grow. Declare keys with
+ * the PROCTOR_KEY* macros below: they name the fields, so a table builds unchanged, without
+ * warnings, when a later minor adds one.
+ *
+ * Bounds (since 1.1), checked by the core like its own keys, with file:line:col on failure:
+ *   min, max  inclusive limits in YAML spelling ("0", "0.5", "1MiB", "10s") for INT, DOUBLE,
+ *             SIZE and DURATION keys; for LIST keys they bound the number of items. NULL: none.
+ *   choices   NULL-terminated list of the allowed values of a STRING key, or of every item of a
+ *             LIST key; NULL: any. */
 typedef struct proctor_config_key {
     const char *name;
     proctor_config_type type;
     const char *default_value;
     const char *help;
+    const char *min;                  /* since 1.1 */
+    const char *max;                  /* since 1.1 */
+    const char *const *choices;       /* since 1.1 */
 } proctor_config_key;
+
+/* The size of a proctor_config_key in the 1.0 layout (name, type, default_value, help). */
+#define PROCTOR_CONFIG_KEY_SIZE_1_0 (4 * sizeof(void *))
+
+/* A key; one with inclusive bounds (YAML spelling, NULL for none); a string or list key whose
+ * values must be among `choices` (a NULL-terminated array); the end of the table. */
+#define PROCTOR_KEY(name_, type_, default_, help_)                                            \
+    {.name = (name_), .type = (type_), .default_value = (default_), .help = (help_)}
+#define PROCTOR_KEY_RANGE(name_, type_, default_, help_, min_, max_)                          \
+    {.name = (name_), .type = (type_), .default_value = (default_), .help = (help_),          \
+     .min = (min_), .max = (max_)}
+#define PROCTOR_KEY_CHOICE(name_, type_, default_, help_, choices_)                           \
+    {.name = (name_), .type = (type_), .default_value = (default_), .help = (help_),          \
+     .choices = (choices_)}
+#define PROCTOR_KEY_END {.name = NULL}
 
 /* ---- images ---------------------------------------------------------------------------- */
 /* The one image struct that crosses the ABI: 8-bit, interleaved, row-major, top row first.
- * `channels` is 3 (RGB) unless a service says otherwise; `stride` is bytes per row. */
+ * `channels` is 3 (RGB) unless a service says otherwise; `stride` is bytes per row.
+ * FROZEN (embedded by value in proctor_generate_result). */
 typedef struct proctor_image {
     int width;
     int height;
@@ -125,7 +164,7 @@ typedef enum proctor_cache_kind {
     PROCTOR_CACHE_I2I = 3           /* <root>/Synthetic/i2i                                     */
 } proctor_cache_kind;
 
-/* One cached item, allocated by the host; release with host->item_free. */
+/* One cached item, allocated by the host; release with host->item_free. FROZEN. */
 typedef struct proctor_item {
     char *path;              /* absolute path of the image file                            */
     char *sidecar_json;      /* the sidecar's full JSON text                               */
@@ -141,14 +180,16 @@ typedef struct proctor_host {
     uint16_t abi_major;
     uint16_t abi_minor;
 
-    /* Logging, prefixed with the instance name. Never log secrets or challenge labels at INFO. */
+    /* Logging, prefixed with the instance name. Never log secrets or challenge labels at INFO.
+     * log, set_error: any thread (set_error's message belongs to the op that returns). */
     void (*log)(proctor_ctx *ctx, proctor_log_level level, const char *fmt, ...) PROCTOR_PRINTF(3, 4);
     /* Set the message that goes with a non-OK status returned by the current op. */
     void (*set_error)(proctor_ctx *ctx, const char *fmt, ...) PROCTOR_PRINTF(2, 3);
     const char *(*instance_name)(proctor_ctx *ctx);
 
-    /* Typed config getters. The core has validated types and filled defaults, so a declared key
-     * always has a value. Asking for an undeclared key gives NULL / 0 and logs a warning. */
+    /* Typed config getters. The core has validated types, bounds and choices and filled
+     * defaults, so a declared key always has a valid value. Asking for an undeclared key gives
+     * NULL / 0 and logs a warning. Any thread; the strings live as long as the instance. */
     const char *(*config_string)(proctor_ctx *ctx, const char *key);
     int64_t (*config_int)(proctor_ctx *ctx, const char *key);
     double (*config_double)(proctor_ctx *ctx, const char *key);
@@ -156,20 +197,26 @@ typedef struct proctor_host {
     size_t (*config_list_len)(proctor_ctx *ctx, const char *key);
     const char *(*config_list_item)(proctor_ctx *ctx, const char *key, size_t index);
 
-    /* Seeded per-instance RNG (xoshiro256**); reproducible when the YAML gives a seed. */
+    /* Seeded per-instance RNG (xoshiro256**); reproducible when the YAML gives a seed.
+     * Op thread (one stream per instance; threads of your own: sdk/proctor_rng.h). */
     uint64_t (*random_u64)(proctor_ctx *ctx);
-    /* Nonzero once the host wants the plugin to stop; long ops should poll it. */
+    /* Nonzero once the host wants the plugin to stop; long ops should poll it. Any thread. */
     int (*cancelled)(proctor_ctx *ctx);
-    /* Progress of long work; shown on a terminal, rate-limited by the host. total 0 = unknown. */
+    /* Progress of long work; shown on a terminal, rate-limited by the host. total 0 = unknown.
+     * Op thread. */
     void (*progress)(proctor_ctx *ctx, const char *what, uint64_t done, uint64_t total);
 
-    /* Cache. `cache_dir` is the absolute directory of a cache kind (created on demand). */
+    /* Cache. `cache_dir` is the absolute directory of a cache kind (created on demand).
+     * Cache services: op thread. */
     const char *(*cache_dir)(proctor_ctx *ctx, proctor_cache_kind kind);
     /* Atomically store one item: image bytes as they are (format sniffed, extension chosen from
      * the bytes), and its sidecar JSON (must hold "label" 0|1; "scene_description" non-empty
      * when label is 1). `stem` is the file name without extension ([A-Za-z0-9._-], no slash).
      * Sidecar first, image last, each via a temporary name + rename; then the byte budget of
-     * that directory is enforced oldest-first. Returns PROCTOR_INVALID for bad bytes/sidecar. */
+     * that directory is enforced oldest-first. Returns PROCTOR_INVALID for bad bytes/sidecar.
+     * An existing item with that stem is replaced: its sidecar and image are overwritten
+     * atomically, and an image of that stem with another extension is removed, so readers see
+     * the old item or the new one, never a mix. Use cache_has first to keep the old one. */
     proctor_status (*cache_put)(proctor_ctx *ctx, proctor_cache_kind kind, const char *stem,
                                 const void *bytes, size_t len, const char *sidecar_json);
     /* Nonzero when an image with this stem (any served extension) is in that directory. */
@@ -181,8 +228,8 @@ typedef struct proctor_host {
     /* Enforce a directory's byte budget now (e.g. after writing archives to REAL_SOURCES). */
     void (*cache_trim)(proctor_ctx *ctx, proctor_cache_kind kind);
 
-    /* Images. decode: any supported format to RGB (channels 3); when max_side > 0 the decoder
-     * may return a smaller image (never smaller than max_side on the short side) to save work. */
+    /* Images (any thread). decode: any supported format to RGB (channels 3); when max_side > 0
+     * the decoder may return a smaller image (never smaller than max_side on the short side). */
     proctor_image_format (*image_sniff)(const void *bytes, size_t len);
     proctor_status (*image_decode)(proctor_ctx *ctx, const void *bytes, size_t len, int max_side,
                                    proctor_image *out);
@@ -254,7 +301,8 @@ typedef struct proctor_challenge {
 } proctor_challenge;
 
 /* One miner's answer to this challenge. prediction is -1 for no answer (timeout, error,
- * unparsable, NaN). Values outside [0, 1] are passed through as the miner sent them. */
+ * unparsable, NaN). Values outside [0, 1] are passed through as the miner sent them.
+ * FROZEN: passed as an array. */
 typedef struct proctor_response {
     int64_t uid;
     const char *hotkey;
@@ -262,6 +310,7 @@ typedef struct proctor_response {
     double latency_s;
 } proctor_response;
 
+/* FROZEN: passed as an array. */
 typedef struct proctor_history_entry {
     double prediction; /* -1 = no answer */
     int label;
@@ -308,6 +357,45 @@ typedef const proctor_plugin *(*proctor_entry_fn)(void);
 
 /* Convenience initialiser for the descriptor's header fields. */
 #define PROCTOR_DESCRIPTOR_HEADER sizeof(proctor_plugin), PROCTOR_ABI_MAJOR, PROCTOR_ABI_MINOR
+
+/* Nonzero when the host table handed to the plugin has the service `field` (a plugin built
+ * for a newer minor may run in an older core; a 1.0 field is always there). */
+#define PROCTOR_HOST_HAS(host, field)                                                         \
+    ((host) && (host)->size >= offsetof(proctor_host, field) + sizeof((host)->field) &&       \
+     (host)->field != NULL)
+
+/* ---- optional wrappers ------------------------------------------------------------------ *
+ * Like SQLITE_EXTENSION_INIT or RedisModule_Init: define PROCTOR_USE_HOST before including
+ * this header in ONE file of the plugin, call PROCTOR_HOST_INIT(host) in create, and write
+ * proctor_log(ctx, ...) / proctor_cache_put(ctx, ...) instead of host->log(ctx, ...). */
+#ifdef PROCTOR_USE_HOST
+static const proctor_host *proctor_host_;
+#define PROCTOR_HOST_INIT(host) (proctor_host_ = (host))
+#define proctor_log(ctx, level, ...) proctor_host_->log((ctx), (level), __VA_ARGS__)
+#define proctor_set_error(ctx, ...) proctor_host_->set_error((ctx), __VA_ARGS__)
+static inline const char *proctor_config_string(proctor_ctx *c, const char *k) { return proctor_host_->config_string(c, k); }
+static inline int64_t proctor_config_int(proctor_ctx *c, const char *k) { return proctor_host_->config_int(c, k); }
+static inline double proctor_config_double(proctor_ctx *c, const char *k) { return proctor_host_->config_double(c, k); }
+static inline int proctor_config_bool(proctor_ctx *c, const char *k) { return proctor_host_->config_bool(c, k); }
+static inline size_t proctor_config_list_len(proctor_ctx *c, const char *k) { return proctor_host_->config_list_len(c, k); }
+static inline const char *proctor_config_list_item(proctor_ctx *c, const char *k, size_t i) { return proctor_host_->config_list_item(c, k, i); }
+static inline uint64_t proctor_random_u64(proctor_ctx *c) { return proctor_host_->random_u64(c); }
+static inline int proctor_cancelled(proctor_ctx *c) { return proctor_host_->cancelled(c); }
+static inline void proctor_progress(proctor_ctx *c, const char *what, uint64_t done, uint64_t total) { proctor_host_->progress(c, what, done, total); }
+static inline const char *proctor_cache_dir(proctor_ctx *c, proctor_cache_kind k) { return proctor_host_->cache_dir(c, k); }
+static inline proctor_status proctor_cache_put(proctor_ctx *c, proctor_cache_kind k, const char *stem, const void *bytes, size_t len, const char *sidecar_json) { return proctor_host_->cache_put(c, k, stem, bytes, len, sidecar_json); }
+static inline int proctor_cache_has(proctor_ctx *c, proctor_cache_kind k, const char *stem) { return proctor_host_->cache_has(c, k, stem); }
+static inline proctor_status proctor_cache_sample(proctor_ctx *c, proctor_cache_kind k, int label, proctor_item **out) { return proctor_host_->cache_sample(c, k, label, out); }
+static inline void proctor_item_free(proctor_item *item) { proctor_host_->item_free(item); }
+static inline void proctor_cache_trim(proctor_ctx *c, proctor_cache_kind k) { proctor_host_->cache_trim(c, k); }
+static inline proctor_image_format proctor_image_sniff(const void *bytes, size_t len) { return proctor_host_->image_sniff(bytes, len); }
+static inline proctor_status proctor_image_decode(proctor_ctx *c, const void *bytes, size_t len, int max_side, proctor_image *out) { return proctor_host_->image_decode(c, bytes, len, max_side, out); }
+static inline proctor_status proctor_image_encode(proctor_ctx *c, const proctor_image *img, proctor_image_format f, int quality, void **out, size_t *out_len) { return proctor_host_->image_encode(c, img, f, quality, out, out_len); }
+static inline proctor_status proctor_image_alloc(proctor_ctx *c, proctor_image *img, int w, int h, int channels) { return proctor_host_->image_alloc(c, img, w, h, channels); }
+static inline proctor_status proctor_image_resize(proctor_ctx *c, const proctor_image *in, int w, int h, proctor_image *out) { return proctor_host_->image_resize(c, in, w, h, out); }
+static inline void proctor_image_free(proctor_image *img) { proctor_host_->image_free(img); }
+static inline void proctor_free(void *ptr) { proctor_host_->free(ptr); }
+#endif
 
 #ifdef __cplusplus
 }

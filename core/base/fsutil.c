@@ -1,6 +1,8 @@
 /* fsutil.c — see fsutil.h. */
 #include "base/fsutil.h"
 
+#include <sys/file.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -145,4 +147,32 @@ char *pc_read_file(const char *path, size_t max, size_t *len)
     if (pc_read_whole(path, max, &buf, &n, err, sizeof err) != 0) return NULL;
     if (len) *len = n;
     return buf;
+}
+
+int pc_lock_dir(const char *dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return snprintf(err, errlen, "%s: cannot open the lock file: %s", path, strerror(errno)), -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return snprintf(err, errlen, "%s is in use by another proctor (pid %s): one state directory "
+                                         "has one running validator; stop it, or give this one another "
+                                         "challenge.state_dir", dir, pid[0] ? pid : "unknown"),
+                   -1;
+        return snprintf(err, errlen, "%s: cannot lock: %s", path, strerror(e)), -1;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        /* the lock holds without the pid; only the message of a second run loses it */
+    }
+    return fd;
 }

@@ -7,6 +7,11 @@
 
 /* mkdir -p; 0 or -1 with errno. */
 int pc_mkdirs(const char *path);
+
+/* Take the exclusive lock DIR/lock (flock, released when the process ends) and write our pid
+ * into it. Returns the open descriptor (keep it), or -1 with err naming the holder's pid when
+ * another process has it, or why the file could not be opened. */
+int pc_lock_dir(const char *dir, char *err, size_t errlen);
 /* Write to a temporary name in the same directory (".<name>.<pid>.<n>.tmp", never a served
  * suffix), fsync, rename over `path`, fsync the directory. A crash leaves the old or the new
  * file, never a torn one. 0 or -1 with err. */

@@ -31,9 +31,7 @@ int pc_cli_load(const char *given, pc_registry *reg, pc_pipeline *p)
         pc_registry_free(reg);
         return -1;
     }
-    proctor_log_level level;
-    if (!getenv("PROCTOR_LOG") && pc_log_parse_level(pc_settings_string(&p->log, "level"), &level) == 0)
-        pc_log_set_level(level);
+    if (!getenv("PROCTOR_LOG")) pc_log_set_level(p->cfg.log_level);
     return 0;
 }
 
@@ -57,5 +55,6 @@ void pc_cli_install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or `kill -HUP`: stop cleanly too */
     signal(SIGPIPE, SIG_IGN);
 }

@@ -28,6 +28,12 @@ int pc_cmd_check(int argc, char **argv)
     pc_registry reg;
     pc_pipeline p;
     if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
+    char err[1024];
+    if (pc_config_check_loop(&p, err, sizeof err) != 0) { /* what `run` would refuse */
+        fprintf(stderr, "proctor: %s\n", err);
+        pc_cli_unload(&reg, &p);
+        return PC_EXIT_USAGE;
+    }
     if (!quiet) pc_pipeline_print(&p, stdout);
     fprintf(stderr, "%s: ok (%zu plugin instance%s)\n", p.path, p.instance_count,
             p.instance_count == 1 ? "" : "s");

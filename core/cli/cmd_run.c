@@ -1,5 +1,6 @@
 /* cmd_run.c — `proctor run`: the whole validator. Producers run as supervised worker
- * processes; the challenge loop runs here. SIGINT/SIGTERM stop both cleanly. */
+ * processes; the challenge loop runs here. SIGINT/SIGTERM/SIGHUP stop both cleanly; one state
+ * directory has one running validator (state_dir/lock). */
 #include "cli/cli.h"
 #include "base/fsutil.h"
 #include "base/log.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int pc_cmd_run(int argc, char **argv)
 {
@@ -26,7 +28,15 @@ int pc_cmd_run(int argc, char **argv)
     int workers = 1, loop = 1;
     for (int c; (c = getopt_long(argc, argv, "c:n:h", opts, NULL)) != -1;) {
         if (c == 'c') config = optarg;
-        else if (c == 'n') steps = strtol(optarg, NULL, 10);
+        else if (c == 'n') {
+            char *end = NULL;
+            errno = 0;
+            steps = strtol(optarg, &end, 10);
+            if (end == optarg || *end || errno || steps < 0) {
+                fprintf(stderr, "proctor run: -n wants a number of challenges >= 0 (0 = forever), got '%s'\n", optarg);
+                return PC_EXIT_USAGE;
+            }
+        }
         else if (c == 'W') workers = 0;
         else if (c == 'L') loop = 0;
         else {
@@ -40,15 +50,30 @@ int pc_cmd_run(int argc, char **argv)
     pc_registry reg;
     pc_pipeline p;
     if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
+    char err[2048];
+    if (loop && pc_config_check_loop(&p, err, sizeof err) != 0) {
+        fprintf(stderr, "proctor: %s\n", err);
+        pc_cli_unload(&reg, &p);
+        return PC_EXIT_USAGE;
+    }
     pc_cli_install_signals();
     char *state_dir = pc_pipeline_state_dir(&p);
-    char status_path[4096], err[2048];
-    int rc = PC_EXIT_OK;
+    char status_path[4096];
+    int rc = PC_EXIT_OK, lock_fd = -1;
     if (!state_dir || pc_mkdirs(state_dir) != 0) {
         pc_error("%s: cannot create the state directory: %s", state_dir ? state_dir : "?", strerror(errno));
         rc = PC_EXIT_RUNTIME;
         goto out;
     }
+    lock_fd = pc_lock_dir(state_dir, err, sizeof err);
+    if (lock_fd < 0) {
+        pc_error("%s", err);
+        rc = PC_EXIT_RUNTIME;
+        goto out;
+    }
+    if (loop && !p.cfg.wallet.path)
+        pc_warn("no wallet configured: requests go out unsigned, which local miners accept and real "
+                "axons refuse (401); set wallet.name/hotkey or wallet.path to sign");
     snprintf(status_path, sizeof status_path, "%s/workers.json", state_dir);
     pc_supervisor sup = {0};
     if (workers && pc_supervisor_init(&sup, &p, p.path, status_path, err, sizeof err) != 0) {
@@ -81,6 +106,7 @@ int pc_cmd_run(int argc, char **argv)
         pc_supervisor_free(&sup);
     }
 out:
+    if (lock_fd >= 0) close(lock_fd);
     free(state_dir);
     pc_cli_unload(&reg, &p);
     return rc;

@@ -3,6 +3,7 @@
 #include "base/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -42,6 +43,13 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("proctor %s (plugin ABI %d.%d)\n", PROCTOR_VERSION, PROCTOR_ABI_MAJOR, PROCTOR_ABI_MINOR);
         return PC_EXIT_OK;
+    }
+    const char *env_level = getenv("PROCTOR_LOG");
+    proctor_log_level level;
+    if (env_level && pc_log_parse_level(env_level, &level) != 0) {
+        fprintf(stderr, "proctor: PROCTOR_LOG=%s is not a log level (trace | debug | info | success | "
+                        "warning | error)\n", env_level);
+        return PC_EXIT_USAGE;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);

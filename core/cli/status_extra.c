@@ -11,25 +11,16 @@
 
 static void print_wallet(const pc_pipeline *p, FILE *out)
 {
-    const char *name = pc_settings_string(&p->wallet, "name"), *path = pc_settings_string(&p->wallet, "path");
+    const char *file = p->cfg.wallet.path;
     fprintf(out, "\nwallet:\n");
-    if ((!name || !name[0]) && (!path || !path[0])) {
+    if (!file) {
         fprintf(out, "  none configured: requests go out unsigned (fine for local miners; real axons "
                      "answer 401). Set wallet.name/hotkey or wallet.path.\n");
         return;
     }
-    char file[1024], err[512];
-    if (path && path[0]) {
-        char *x = pc_expand_home(path);
-        snprintf(file, sizeof file, "%s", x ? x : path);
-        free(x);
-    } else if (pc_wallet_default_path(name, pc_settings_string(&p->wallet, "hotkey"), file, sizeof file,
-                                      err, sizeof err) != 0) {
-        fprintf(out, "  NOT LOADED: %s\n", err);
-        return;
-    }
+    char err[512];
     pc_wallet w;
-    if (pc_wallet_load(file, pc_settings_bool(&p->wallet, "allow_insecure"), &w, err, sizeof err) != 0) {
+    if (pc_wallet_load(file, p->cfg.wallet.allow_insecure, &w, err, sizeof err) != 0) {
         fprintf(out, "  NOT LOADED: %s\n", err);
         return;
     }

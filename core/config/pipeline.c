@@ -6,99 +6,103 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const on_empty_choices[] = {"skip", "fallback", NULL};
+static const char *const log_level_choices[] = {"trace", "debug", "info", "success", "warning", "error", NULL};
+static const char *const task_choices[] = {"t2i", "i2i", NULL};
+
 static const proctor_config_key cache_keys[] = {
-    {"root", PROCTOR_CFG_STRING, "~/.cache/natix", "cache root (upstream layout)"},
-    {"real_budget", PROCTOR_CFG_SIZE, "10GiB", "Roadwork/image byte budget"},
-    {"sources_budget", PROCTOR_CFG_SIZE, "100GiB", "Roadwork/image/sources byte budget"},
-    {"t2i_budget", PROCTOR_CFG_SIZE, "10GiB", "Synthetic/t2i byte budget"},
-    {"i2i_budget", PROCTOR_CFG_SIZE, "10GiB", "Synthetic/i2i byte budget"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("root", PROCTOR_CFG_STRING, "~/.cache/natix", "cache root (upstream layout)"),
+    PROCTOR_KEY_RANGE("real_budget", PROCTOR_CFG_SIZE, "10GiB", "Roadwork/image byte budget (0 = none)", "0", NULL),
+    PROCTOR_KEY_RANGE("sources_budget", PROCTOR_CFG_SIZE, "100GiB", "Roadwork/image/sources byte budget (0 = none)", "0", NULL),
+    PROCTOR_KEY_RANGE("t2i_budget", PROCTOR_CFG_SIZE, "10GiB", "Synthetic/t2i byte budget (0 = none)", "0", NULL),
+    PROCTOR_KEY_RANGE("i2i_budget", PROCTOR_CFG_SIZE, "10GiB", "Synthetic/i2i byte budget (0 = none)", "0", NULL),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key challenge_keys[] = {
-    {"interval", PROCTOR_CFG_DURATION, "60s", "pause between challenges"},
-    {"steps", PROCTOR_CFG_INT, "0", "stop after this many challenges (0 = run forever)"},
-    {"roadwork_prob", PROCTOR_CFG_DOUBLE, "0.5", "probability that the label is 1"},
-    {"fake_prob", PROCTOR_CFG_DOUBLE, "0.5", "probability of a synthetic image"},
-    {"i2i_prob", PROCTOR_CFG_DOUBLE, "0.5", "share of i2i among synthetic images"},
-    {"on_empty", PROCTOR_CFG_STRING, "fallback", "skip | fallback when the drawn cache is empty"},
-    {"jpeg_quality", PROCTOR_CFG_INT, "75", "JPEG quality of the image sent to miners"},
-    {"alpha", PROCTOR_CFG_DOUBLE, "0.05", "EMA factor of the scores"},
-    {"history_size", PROCTOR_CFG_INT, "100", "answers kept per miner"},
-    {"epoch", PROCTOR_CFG_INT, "10", "write weights every N challenges"},
-    {"seed", PROCTOR_CFG_INT, "0", "master seed (0 = random each run)"},
-    {"state_dir", PROCTOR_CFG_STRING, "~/.local/share/proctor", "state, audit log, weights"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_RANGE("interval", PROCTOR_CFG_DURATION, "60s", "pause between challenges", "0s", "7d"),
+    PROCTOR_KEY_RANGE("steps", PROCTOR_CFG_INT, "0", "stop after this many challenges (0 = run forever)", "0", NULL),
+    PROCTOR_KEY_RANGE("roadwork_prob", PROCTOR_CFG_DOUBLE, "0.5", "probability that the label is 1", "0", "1"),
+    PROCTOR_KEY_RANGE("fake_prob", PROCTOR_CFG_DOUBLE, "0.5", "probability of a synthetic image", "0", "1"),
+    PROCTOR_KEY_RANGE("i2i_prob", PROCTOR_CFG_DOUBLE, "0.5", "share of i2i among synthetic images", "0", "1"),
+    PROCTOR_KEY_CHOICE("on_empty", PROCTOR_CFG_STRING, "fallback", "skip | fallback when the drawn cache is empty", on_empty_choices),
+    PROCTOR_KEY_RANGE("jpeg_quality", PROCTOR_CFG_INT, "75", "JPEG quality of the image sent to miners", "1", "100"),
+    PROCTOR_KEY_RANGE("alpha", PROCTOR_CFG_DOUBLE, "0.05", "EMA factor of the scores", "0", "1"),
+    PROCTOR_KEY_RANGE("history_size", PROCTOR_CFG_INT, "100", "answers kept per miner", "1", "1000000"),
+    PROCTOR_KEY_RANGE("epoch", PROCTOR_CFG_INT, "10", "write weights every N challenges", "1", NULL),
+    PROCTOR_KEY("seed", PROCTOR_CFG_INT, "0", "master seed (0 = random each run)"),
+    PROCTOR_KEY("state_dir", PROCTOR_CFG_STRING, "~/.local/share/proctor", "state, audit log, weights"),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key augment_keys[] = {
-    {"level_probs", PROCTOR_CFG_LIST, "[0.25, 0.25, 0.25, 0.25]", "probabilities of levels 0-3"},
-    {"hflip_prob", PROCTOR_CFG_DOUBLE, "0", "horizontal flip (upstream's never fires)"},
-    {"vflip_prob", PROCTOR_CFG_DOUBLE, "0", "vertical flip (upstream's never fires)"},
-    {"rotate_degrees", PROCTOR_CFG_DOUBLE, "20", "max rotation, either way"},
-    {"crop_scale_min", PROCTOR_CFG_DOUBLE, "0.2", "smallest random-resized-crop area"},
-    {"crop_scale_max", PROCTOR_CFG_DOUBLE, "1.0", "largest random-resized-crop area"},
-    {"size", PROCTOR_CFG_INT, "224", "output side in pixels"},
-    {"mask_true_dims", PROCTOR_CFG_BOOL, "false", "clamp the mask_center shift with the real width/height (upstream swaps them)"},
-    {"level2_max", PROCTOR_CFG_INT, "1", "level 2 draws each distortion level from 0..N"},
-    {"level3_max", PROCTOR_CFG_INT, "2", "level 3 draws each distortion level from 0..N"},
-    {"cs", PROCTOR_CFG_LIST, "[0.4, 0.3, 0.2, 0.1, 0.0]", "colour saturation parameter per level 1..5"},
-    {"cc", PROCTOR_CFG_LIST, "[0.85, 0.725, 0.6, 0.475, 0.35]", "colour contrast parameter per level"},
-    {"jpeg", PROCTOR_CFG_LIST, "[2, 3, 4, 5, 6]", "resize-JPEG factor per level"},
-    {"gnc", PROCTOR_CFG_LIST, "[0.001, 0.002, 0.005, 0.01, 0.05]", "Gaussian noise variance per level"},
-    {"gb", PROCTOR_CFG_LIST, "[7, 9, 13, 17, 21]", "Gaussian blur kernel per level (sigma = k/6)"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_RANGE("level_probs", PROCTOR_CFG_LIST, "[0.25, 0.25, 0.25, 0.25]", "probabilities of levels 0-3 (four numbers >= 0, not all 0)", "4", "4"),
+    PROCTOR_KEY_RANGE("hflip_prob", PROCTOR_CFG_DOUBLE, "0", "horizontal flip (upstream's never fires)", "0", "1"),
+    PROCTOR_KEY_RANGE("vflip_prob", PROCTOR_CFG_DOUBLE, "0", "vertical flip (upstream's never fires)", "0", "1"),
+    PROCTOR_KEY_RANGE("rotate_degrees", PROCTOR_CFG_DOUBLE, "20", "max rotation, either way", "0", "180"),
+    PROCTOR_KEY_RANGE("crop_scale_min", PROCTOR_CFG_DOUBLE, "0.2", "smallest random-resized-crop area", "0.001", "1"),
+    PROCTOR_KEY_RANGE("crop_scale_max", PROCTOR_CFG_DOUBLE, "1.0", "largest random-resized-crop area", "0.001", "1"),
+    PROCTOR_KEY_RANGE("size", PROCTOR_CFG_INT, "224", "output side in pixels", "16", "4096"),
+    PROCTOR_KEY("mask_true_dims", PROCTOR_CFG_BOOL, "false", "clamp the mask_center shift with the real width/height (upstream swaps them)"),
+    PROCTOR_KEY_RANGE("level2_max", PROCTOR_CFG_INT, "1", "level 2 draws each distortion level from 0..N", "0", "5"),
+    PROCTOR_KEY_RANGE("level3_max", PROCTOR_CFG_INT, "2", "level 3 draws each distortion level from 0..N", "0", "5"),
+    PROCTOR_KEY_RANGE("cs", PROCTOR_CFG_LIST, "[0.4, 0.3, 0.2, 0.1, 0.0]", "colour saturation parameter per level 1..5", "5", "5"),
+    PROCTOR_KEY_RANGE("cc", PROCTOR_CFG_LIST, "[0.85, 0.725, 0.6, 0.475, 0.35]", "colour contrast parameter per level", "5", "5"),
+    PROCTOR_KEY_RANGE("jpeg", PROCTOR_CFG_LIST, "[2, 3, 4, 5, 6]", "resize-JPEG factor per level", "5", "5"),
+    PROCTOR_KEY_RANGE("gnc", PROCTOR_CFG_LIST, "[0.001, 0.002, 0.005, 0.01, 0.05]", "Gaussian noise variance per level", "5", "5"),
+    PROCTOR_KEY_RANGE("gb", PROCTOR_CFG_LIST, "[7, 9, 13, 17, 21]", "Gaussian blur kernel per level (odd; sigma = k/6)", "5", "5"),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key miners_keys[] = {
-    {"metagraph", PROCTOR_CFG_STRING, "", "JSON/YAML metagraph file (or use neurons:)"},
-    {"sample_size", PROCTOR_CFG_INT, "10", "miners per challenge"},
-    {"timeout", PROCTOR_CFG_DURATION, "9s", "per-request timeout"},
-    {"vpermit_tao_limit", PROCTOR_CFG_DOUBLE, "40096", "stake above which a permit holder is a validator"},
-    {"max_response", PROCTOR_CFG_SIZE, "64KiB", "largest miner answer read"},
-    {"validator_hotkey", PROCTOR_CFG_STRING, "", "hotkey sent when no wallet is configured"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("metagraph", PROCTOR_CFG_STRING, "", "JSON/YAML metagraph file (or use neurons:)"),
+    PROCTOR_KEY_RANGE("sample_size", PROCTOR_CFG_INT, "10", "miners per challenge", "1", "4096"),
+    PROCTOR_KEY_RANGE("timeout", PROCTOR_CFG_DURATION, "9s", "per-request timeout", "0.01s", "10m"),
+    PROCTOR_KEY_RANGE("vpermit_tao_limit", PROCTOR_CFG_DOUBLE, "40096", "stake above which a permit holder is a validator", "0", NULL),
+    PROCTOR_KEY_RANGE("max_response", PROCTOR_CFG_SIZE, "64KiB", "largest miner answer read", "1KiB", "64MiB"),
+    PROCTOR_KEY("validator_hotkey", PROCTOR_CFG_STRING, "", "hotkey sent when no wallet is configured"),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key wallet_keys[] = {
-    {"name", PROCTOR_CFG_STRING, "", "wallet name (~/.bittensor/wallets/<name>)"},
-    {"hotkey", PROCTOR_CFG_STRING, "default", "hotkey file name"},
-    {"path", PROCTOR_CFG_STRING, "", "explicit hotkey file (overrides name/hotkey)"},
-    {"allow_insecure", PROCTOR_CFG_BOOL, "false", "accept a key file readable by others"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("name", PROCTOR_CFG_STRING, "", "wallet name (~/.bittensor/wallets/<name>)"),
+    PROCTOR_KEY("hotkey", PROCTOR_CFG_STRING, "default", "hotkey file name"),
+    PROCTOR_KEY("path", PROCTOR_CFG_STRING, "", "explicit hotkey file (overrides name/hotkey)"),
+    PROCTOR_KEY("allow_insecure", PROCTOR_CFG_BOOL, "false", "accept a key file readable by others"),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key log_keys[] = {
-    {"level", PROCTOR_CFG_STRING, "info", "trace | debug | info | warning | error"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_CHOICE("level", PROCTOR_CFG_STRING, "info", "trace | debug | info | success | warning | error", log_level_choices),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key source_core_keys[] = {
-    {"interval", PROCTOR_CFG_DURATION, "10m", "time between refreshes"},
-    {"enabled", PROCTOR_CFG_BOOL, "true", "run this instance"},
-    {"seed", PROCTOR_CFG_INT, "0", "RNG seed (0 = random)"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_RANGE("interval", PROCTOR_CFG_DURATION, "10m", "time between refreshes", "0s", NULL),
+    PROCTOR_KEY("enabled", PROCTOR_CFG_BOOL, "true", "run this instance"),
+    PROCTOR_KEY("seed", PROCTOR_CFG_INT, "0", "RNG seed (0 = random)"),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key generator_core_keys[] = {
-    {"interval", PROCTOR_CFG_DURATION, "0s", "pause between batches"},
-    {"enabled", PROCTOR_CFG_BOOL, "true", "run this instance"},
-    {"seed", PROCTOR_CFG_INT, "0", "RNG seed (0 = random)"},
-    {"batch", PROCTOR_CFG_INT, "1", "images per round"},
-    {"tasks", PROCTOR_CFG_LIST, "[t2i, i2i]", "tasks to run, alternating"},
-    {"width", PROCTOR_CFG_INT, "512", "image width"},
-    {"height", PROCTOR_CFG_INT, "512", "image height"},
-    {"steps", PROCTOR_CFG_INT, "25", "denoising steps"},
-    {"guidance", PROCTOR_CFG_DOUBLE, "8", "classifier-free guidance scale"},
-    {"strength", PROCTOR_CFG_DOUBLE, "0.7", "i2i strength"},
-    {"max_images", PROCTOR_CFG_INT, "0", "stop generating above this many images (0 = budget only)"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_RANGE("interval", PROCTOR_CFG_DURATION, "0s", "pause between batches", "0s", NULL),
+    PROCTOR_KEY("enabled", PROCTOR_CFG_BOOL, "true", "run this instance"),
+    PROCTOR_KEY("seed", PROCTOR_CFG_INT, "0", "RNG seed (0 = random)"),
+    PROCTOR_KEY_RANGE("batch", PROCTOR_CFG_INT, "1", "images per round", "1", "1024"),
+    PROCTOR_KEY_CHOICE("tasks", PROCTOR_CFG_LIST, "[t2i, i2i]", "tasks to run, alternating", task_choices),
+    PROCTOR_KEY_RANGE("width", PROCTOR_CFG_INT, "512", "image width", "8", "4096"),
+    PROCTOR_KEY_RANGE("height", PROCTOR_CFG_INT, "512", "image height", "8", "4096"),
+    PROCTOR_KEY_RANGE("steps", PROCTOR_CFG_INT, "25", "denoising steps", "1", "1000"),
+    PROCTOR_KEY_RANGE("guidance", PROCTOR_CFG_DOUBLE, "8", "classifier-free guidance scale", "0", "100"),
+    PROCTOR_KEY_RANGE("strength", PROCTOR_CFG_DOUBLE, "0.7", "i2i strength", "0", "1"),
+    PROCTOR_KEY_RANGE("max_images", PROCTOR_CFG_INT, "0", "stop generating above this many images (0 = budget only)", "0", NULL),
+    PROCTOR_KEY_END,
 };
 
 static const proctor_config_key scorer_core_keys[] = {
-    {"weight", PROCTOR_CFG_DOUBLE, "1", "weight of this scorer's reward"},
-    {"enabled", PROCTOR_CFG_BOOL, "true", "use this scorer"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY_RANGE("weight", PROCTOR_CFG_DOUBLE, "1", "weight of this scorer's reward", "0", NULL),
+    PROCTOR_KEY("enabled", PROCTOR_CFG_BOOL, "true", "use this scorer"),
+    PROCTOR_KEY_END,
 };
 
 static const char *const miners_skip[] = {"neurons", NULL};
@@ -238,42 +242,6 @@ static int load_instance(pc_pipeline *p, const pc_node *item, proctor_kind kind,
     return pc_settings_build(&in->config, pl->desc->config, item, skip_plugin, what, err, errlen);
 }
 
-static int validate_values(pc_pipeline *p, char *err, size_t errlen)
-{
-    const char *on_empty = pc_settings_string(&p->challenge, "on_empty");
-    if (strcmp(on_empty, "skip") != 0 && strcmp(on_empty, "fallback") != 0) {
-        const pc_setting *s = pc_settings_find(&p->challenge, "on_empty");
-        snprintf(err, errlen, "%s:%d: challenge.on_empty must be skip or fallback, got '%s'",
-                 p->path, s->line, on_empty);
-        return -1;
-    }
-    static const char *const probs[] = {"roadwork_prob", "fake_prob", "i2i_prob"};
-    for (size_t i = 0; i < 3; i++) {
-        double v = pc_settings_double(&p->challenge, probs[i]);
-        if (v < 0 || v > 1) {
-            snprintf(err, errlen, "%s:%d: challenge.%s must lie in [0, 1]", p->path,
-                     pc_settings_find(&p->challenge, probs[i])->line, probs[i]);
-            return -1;
-        }
-    }
-    const pc_setting *lp = pc_settings_find(&p->augment, "level_probs");
-    if (lp->list_len != 4) {
-        snprintf(err, errlen, "%s:%d: augment.level_probs needs 4 numbers (levels 0-3)", p->path,
-                 lp->line);
-        return -1;
-    }
-    for (size_t i = 0; i < p->instance_count; i++) {
-        const pc_setting *tasks = pc_settings_find(&p->instances[i].core, "tasks");
-        for (size_t j = 0; tasks && j < tasks->list_len; j++)
-            if (strcmp(tasks->list[j], "t2i") && strcmp(tasks->list[j], "i2i")) {
-                snprintf(err, errlen, "%s:%d: generator '%s': task '%s' is not t2i or i2i",
-                         p->path, tasks->line, p->instances[i].name, tasks->list[j]);
-                return -1;
-            }
-    }
-    return 0;
-}
-
 static int load_root(pc_pipeline *p, pc_registry *reg, char *err, size_t errlen)
 {
     const pc_node *root = p->root;
@@ -320,7 +288,7 @@ static int load_root(pc_pipeline *p, pc_registry *reg, char *err, size_t errlen)
                               reg, err, errlen))
                 return -1;
     }
-    return validate_values(p, err, errlen);
+    return pc_config_build(p, err, errlen);
 }
 
 static int finish(pc_pipeline *p, const char *name, pc_registry *reg, char *err, size_t errlen)
@@ -353,6 +321,7 @@ int pc_pipeline_load_string(pc_pipeline *p, const char *text, const char *name,
 
 void pc_pipeline_free(pc_pipeline *p)
 {
+    pc_config_free(&p->cfg);
     for (size_t s = 0; s < NSECTIONS; s++)
         pc_settings_free((pc_settings *)((char *)p + sections[s].offset));
     for (size_t i = 0; i < p->instance_count; i++) {
@@ -398,24 +367,11 @@ void pc_pipeline_print(const pc_pipeline *p, FILE *f)
     }
 }
 
-char *pc_pipeline_cache_root(const pc_pipeline *p)
-{
-    return pc_expand_home(pc_settings_string(&p->cache, "root"));
-}
+char *pc_pipeline_cache_root(const pc_pipeline *p) { return strdup(p->cfg.cache.root); }
 
-char *pc_pipeline_state_dir(const pc_pipeline *p)
-{
-    return pc_expand_home(pc_settings_string(&p->challenge, "state_dir"));
-}
+char *pc_pipeline_state_dir(const pc_pipeline *p) { return strdup(p->cfg.challenge.state_dir); }
 
 pc_cache *pc_pipeline_open_cache(const pc_pipeline *p, char *err, size_t errlen)
 {
-    int64_t budgets[PC_CACHE_KINDS] = {
-        pc_settings_int(&p->cache, "real_budget"), pc_settings_int(&p->cache, "sources_budget"),
-        pc_settings_int(&p->cache, "t2i_budget"), pc_settings_int(&p->cache, "i2i_budget")};
-    char *root = pc_pipeline_cache_root(p);
-    if (!root) return snprintf(err, errlen, "out of memory"), NULL;
-    pc_cache *c = pc_cache_open(root, budgets, err, errlen);
-    free(root);
-    return c;
+    return pc_cache_open(p->cfg.cache.root, p->cfg.cache.budget, err, errlen);
 }

@@ -4,6 +4,7 @@
 #ifndef PC_PIPELINE_H
 #define PC_PIPELINE_H
 
+#include "config/config.h"
 #include "loader/loader.h"
 #include "config/settings.h"
 #include "base/yamltree.h"
@@ -25,6 +26,7 @@ typedef struct pc_pipeline {
     const pc_node *neurons; /* miners.neurons inline list, borrowed from root (may be NULL) */
     pc_instance *instances;
     size_t instance_count;
+    pc_config cfg; /* the core sections as typed values (config.h) */
 } pc_pipeline;
 
 /* Load and validate. Plugins are resolved through `reg`. Returns 0, or -1 with one line

@@ -176,6 +176,67 @@ static int set_list_default(pc_setting *s, const char *def)
     return 0;
 }
 
+const char *pc_setting_where(const pc_setting *s, const char *where, char *buf, size_t len)
+{
+    if (s->file && s->line) snprintf(buf, len, "%s:%d:%d", s->file, s->line, s->col);
+    else snprintf(buf, len, "%s (default)", where);
+    return buf;
+}
+
+/* A bound in YAML spelling, parsed as the key's type; 0 on success. */
+static int parse_bound(proctor_config_type type, const char *text, double *out)
+{
+    int64_t i;
+    switch (type) {
+    case PROCTOR_CFG_INT:
+    case PROCTOR_CFG_LIST:
+        if (parse_int(text, &i)) return -1;
+        *out = (double)i;
+        return 0;
+    case PROCTOR_CFG_SIZE:
+        if (pc_parse_size(text, &i)) return -1;
+        *out = (double)i;
+        return 0;
+    case PROCTOR_CFG_DOUBLE: return parse_double(text, out);
+    case PROCTOR_CFG_DURATION: return pc_parse_duration(text, out);
+    default: return -1;
+    }
+}
+
+static int one_of(const char *v, const char *const *choices, char *why, size_t len)
+{
+    for (const char *const *c = choices; *c; c++)
+        if (strcmp(*c, v) == 0) return 0;
+    int n = snprintf(why, len, "must be one of");
+    for (const char *const *c = choices; *c && n > 0 && (size_t)n < len; c++)
+        n += snprintf(why + n, len - (size_t)n, "%s %s", c == choices ? "" : " |", *c);
+    if (n > 0 && (size_t)n < len) snprintf(why + n, len - (size_t)n, ", got '%s'", v);
+    return -1;
+}
+
+/* The key's declared bounds and choices (sdk/proctor.h); 0, or -1 with the reason. */
+static int check_bounds(const proctor_config_key *key, const pc_setting *s, char *why, size_t len)
+{
+    if (!s->text) return 0; /* an unset optional value */
+    if (key->choices) {
+        if (s->type == PROCTOR_CFG_LIST) {
+            for (size_t i = 0; i < s->list_len; i++)
+                if (one_of(s->list[i], key->choices, why, len)) return -1;
+        } else if (one_of(s->text, key->choices, why, len)) {
+            return -1;
+        }
+    }
+    double v = s->type == PROCTOR_CFG_LIST ? (double)s->list_len : s->d, lo, hi;
+    const char *items = s->type == PROCTOR_CFG_LIST ? " items" : "";
+    if (key->min && parse_bound(s->type, key->min, &lo) == 0 && !(v >= lo))
+        return snprintf(why, len, "must be at least %s%s, got %s", key->min, items,
+                        s->type == PROCTOR_CFG_LIST ? "fewer" : s->text), -1;
+    if (key->max && parse_bound(s->type, key->max, &hi) == 0 && !(v <= hi))
+        return snprintf(why, len, "must be at most %s%s, got %s", key->max, items,
+                        s->type == PROCTOR_CFG_LIST ? "more" : s->text), -1;
+    return 0;
+}
+
 static int in_list(const char *key, const char *const *list)
 {
     for (; list && *list; list++)
@@ -229,6 +290,8 @@ int pc_settings_build(pc_settings *out, const proctor_config_key *keys, const pc
         pc_setting *s = &out->items[k];
         const pc_node *v = map->items[i];
         s->line = map->key_lines[i];
+        s->col = v->col;
+        s->file = v->file;
         if (s->type == PROCTOR_CFG_LIST) {
             for (size_t j = 0; j < s->list_len; j++) free(s->list[j]);
             free(s->list);
@@ -254,6 +317,7 @@ int pc_settings_build(pc_settings *out, const proctor_config_key *keys, const pc
                 return -1;
             }
             s->text = strdup("[list]");
+            s->line = v->line;
             continue;
         }
         if (v->type != PC_NODE_SCALAR) {
@@ -270,6 +334,15 @@ int pc_settings_build(pc_settings *out, const proctor_config_key *keys, const pc
         if (set_scalar(s, v->value)) {
             snprintf(err, errlen, "%s:%d:%d: '%s' must be %s, got '%s'", v->file, v->line,
                      v->col, key, type_name(s->type), v->value);
+            return -1;
+        }
+        s->line = v->line;
+    }
+    for (size_t k = 0; k < nkeys; k++) {
+        char why[256], at[512];
+        if (check_bounds(&keys[k], &out->items[k], why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s: '%s' in %s %s", pc_setting_where(&out->items[k], what, at, sizeof at),
+                     keys[k].name, what, why);
             return -1;
         }
     }

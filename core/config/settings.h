@@ -19,6 +19,8 @@ typedef struct pc_setting {
     char **list;      /* LIST */
     size_t list_len;
     int line;         /* 0 = default */
+    int col;
+    const char *file; /* borrowed from the YAML tree; NULL for a default */
 } pc_setting;
 
 typedef struct pc_settings {
@@ -26,7 +28,8 @@ typedef struct pc_settings {
     size_t count;
 } pc_settings;
 
-/* Validate `map` (may be NULL: all defaults) against `keys`. Keys listed in `skip` (NULL-ended)
+/* Validate `map` (may be NULL: all defaults) against `keys`: types, then each key's bounds
+ * (min/max, for lists the item count) and choices. Keys listed in `skip` (NULL-ended)
  * are left alone (the caller handles them). `what` names the section in messages. */
 int pc_settings_build(pc_settings *out, const proctor_config_key *keys, const pc_node *map,
                       const char *const *skip, const char *what, char *err, size_t errlen);
@@ -37,6 +40,9 @@ const char *pc_settings_string(const pc_settings *s, const char *key);
 int64_t pc_settings_int(const pc_settings *s, const char *key);
 double pc_settings_double(const pc_settings *s, const char *key);
 int pc_settings_bool(const pc_settings *s, const char *key);
+
+/* "file:line:col" of a setting the YAML gave, "<where>" for a default (for messages). */
+const char *pc_setting_where(const pc_setting *s, const char *where, char *buf, size_t len);
 
 /* Print "key: value   # help" lines, secrets as "***". */
 void pc_settings_print(const pc_settings *s, FILE *f, int indent);

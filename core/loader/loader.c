@@ -80,6 +80,7 @@ void pc_registry_free(pc_registry *reg)
     for (size_t i = 0; i < reg->count; i++) {
         /* handles stay open: instances may still point into them during shutdown */
         free(reg->plugins[i]->path);
+        free(reg->plugins[i]->keys);
         free(reg->plugins[i]);
     }
     for (size_t i = 0; i < reg->refused_count; i++) {
@@ -101,6 +102,35 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/* The element size of the plugin's key table: fixed per ABI minor (sdk/proctor.h). */
+static size_t key_stride(const proctor_plugin *d)
+{
+    return d->abi_minor == 0 ? PROCTOR_CONFIG_KEY_SIZE_1_0 : sizeof(proctor_config_key);
+}
+
+/* The i-th key of the plugin's table, copied into this core's layout (fields beyond the
+ * plugin's stride stay zero). */
+static proctor_config_key key_at(const proctor_plugin *d, size_t stride, size_t i)
+{
+    proctor_config_key k;
+    memset(&k, 0, sizeof k);
+    memcpy(&k, (const char *)d->config + i * stride, stride < sizeof k ? stride : sizeof k);
+    return k;
+}
+
+static size_t ops_size_of(proctor_kind kind)
+{
+    switch (kind) {
+    case PROCTOR_KIND_SOURCE: return sizeof(proctor_source_ops);
+    case PROCTOR_KIND_GENERATOR: return sizeof(proctor_generator_ops);
+    case PROCTOR_KIND_SCORER: return sizeof(proctor_scorer_ops);
+    }
+    return 0;
+}
+
+/* The 1.0 layout of every ops table: size + create + the kind's op + destroy. */
+#define OPS_SIZE_1_0 (sizeof(size_t) + 3 * sizeof(void (*)(void)))
+
 int pc_plugin_check(const proctor_plugin *d, char *why, size_t whylen)
 {
     if (!d) return snprintf(why, whylen, "not a proctor plugin (entry returned no descriptor)"), -1;
@@ -111,59 +141,61 @@ int pc_plugin_check(const proctor_plugin *d, char *why, size_t whylen)
                         d->abi_major == PROCTOR_ABI_MAJOR ? " (plugin needs a newer core)"
                                                           : " (rebuild it against this sdk)"),
                -1;
-    if (d->size < sizeof(proctor_plugin))
-        return snprintf(why, whylen, "descriptor too small (%u bytes)", (unsigned)d->size), -1;
+    if (d->size < PC_DESCRIPTOR_SIZE_1_0)
+        return snprintf(why, whylen, "descriptor too small (%u bytes, the 1.0 layout has %zu)",
+                        (unsigned)d->size, (size_t)PC_DESCRIPTOR_SIZE_1_0),
+               -1;
     if (!valid_name(d->name))
         return snprintf(why, whylen, "invalid plugin name (want [a-z0-9_]+)"), -1;
     if (!d->version || !d->description)
         return snprintf(why, whylen, "descriptor lacks version or description"), -1;
-    for (const proctor_config_key *k = d->config; k && k->name; k++) {
-        if (k->type < PROCTOR_CFG_STRING || k->type > PROCTOR_CFG_DURATION)
-            return snprintf(why, whylen, "config key '%s' has an unknown type %d", k->name,
-                            (int)k->type),
-                   -1;
+    size_t stride = key_stride(d);
+    for (size_t i = 0; d->config; i++) {
+        proctor_config_key k = key_at(d, stride, i);
+        if (!k.name) break;
+        if (i >= 1024) return snprintf(why, whylen, "config key table has no end (1024 keys read)"), -1;
+        if (k.type < PROCTOR_CFG_STRING || k.type > PROCTOR_CFG_DURATION)
+            return snprintf(why, whylen, "config key '%s' has an unknown type %d", k.name, (int)k.type), -1;
     }
-    const char *missing = NULL;
-    size_t ops_size = 0, want = 0;
-    switch (d->kind) {
-    case PROCTOR_KIND_SOURCE: {
-        const proctor_source_ops *o = d->ops;
-        want = sizeof *o;
-        if (!o) missing = "ops";
-        else if ((ops_size = o->size) < want) break;
-        else if (!o->create) missing = "create";
-        else if (!o->refresh) missing = "refresh";
-        else if (!o->destroy) missing = "destroy";
-        break;
-    }
-    case PROCTOR_KIND_GENERATOR: {
-        const proctor_generator_ops *o = d->ops;
-        want = sizeof *o;
-        if (!o) missing = "ops";
-        else if ((ops_size = o->size) < want) break;
-        else if (!o->create) missing = "create";
-        else if (!o->generate) missing = "generate";
-        else if (!o->destroy) missing = "destroy";
-        break;
-    }
-    case PROCTOR_KIND_SCORER: {
-        const proctor_scorer_ops *o = d->ops;
-        want = sizeof *o;
-        if (!o) missing = "ops";
-        else if ((ops_size = o->size) < want) break;
-        else if (!o->create) missing = "create";
-        else if (!o->score) missing = "score";
-        else if (!o->destroy) missing = "destroy";
-        break;
-    }
-    default:
+    if (d->kind != PROCTOR_KIND_SOURCE && d->kind != PROCTOR_KIND_GENERATOR && d->kind != PROCTOR_KIND_SCORER)
         return snprintf(why, whylen, "unknown plugin kind %d", (int)d->kind), -1;
-    }
-    if (missing) return snprintf(why, whylen, "missing required op '%s'", missing), -1;
-    if (ops_size < want)
-        return snprintf(why, whylen, "%s ops table too small (%zu bytes, need %zu)",
-                        pc_kind_name(d->kind), ops_size, want),
+    if (!d->ops) return snprintf(why, whylen, "missing required op 'ops'"), -1;
+    size_t ops_size = *(const size_t *)d->ops;
+    if (ops_size < OPS_SIZE_1_0)
+        return snprintf(why, whylen, "%s ops table too small (%zu bytes, the 1.0 layout has %zu)",
+                        pc_kind_name(d->kind), ops_size, (size_t)OPS_SIZE_1_0),
                -1;
+    /* every kind's 1.0 table is size, create, <op>, destroy: all three required */
+    void (*fns[3])(void);
+    memcpy(fns, (const char *)d->ops + sizeof(size_t), sizeof fns);
+    static const char *const names[][3] = {{"create", "refresh", "destroy"},
+                                           {"create", "generate", "destroy"},
+                                           {"create", "score", "destroy"}};
+    for (int i = 0; i < 3; i++)
+        if (!fns[i]) return snprintf(why, whylen, "missing required op '%s'", names[d->kind - 1][i]), -1;
+    return 0;
+}
+
+/* Copy the plugin's descriptor, keys and ops into p's full-size, zero-filled structs. */
+static int normalise(pc_plugin *p, const proctor_plugin *d)
+{
+    memset(&p->desc_copy, 0, sizeof p->desc_copy);
+    memcpy(&p->desc_copy, d, d->size < sizeof p->desc_copy ? d->size : sizeof p->desc_copy);
+    p->desc_copy.size = sizeof p->desc_copy;
+    p->desc_copy.abi_minor = PROCTOR_ABI_MINOR; /* the copies below have this core's layout */
+    size_t stride = key_stride(d), n = 0;
+    while (d->config && key_at(d, stride, n).name) n++;
+    if (d->config) {
+        if (!(p->keys = calloc(n + 1, sizeof *p->keys))) return -1;
+        for (size_t i = 0; i < n; i++) p->keys[i] = key_at(d, stride, i);
+    }
+    p->desc_copy.config = p->keys;
+    size_t have = *(const size_t *)d->ops, want = ops_size_of(d->kind);
+    memset(&p->ops, 0, sizeof p->ops);
+    memcpy(&p->ops, d->ops, have < want ? have : want);
+    p->ops.source.size = want;
+    p->desc_copy.ops = &p->ops;
+    p->desc = &p->desc_copy;
     return 0;
 }
 
@@ -232,7 +264,13 @@ const pc_plugin *pc_registry_load_file(pc_registry *reg, const char *path, char 
         goto refused;
     }
     p->handle = h;
-    p->desc = d;
+    if (normalise(p, d) != 0) {
+        free(p->path);
+        free(p);
+        snprintf(why, sizeof why, "out of memory");
+        dlclose(h);
+        goto refused;
+    }
     reg->plugins[reg->count++] = p;
     return p;
 refused:

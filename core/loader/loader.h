@@ -5,11 +5,22 @@
 
 #include "proctor.h"
 #include <stddef.h>
+#include <stdint.h>
 
+/* A loaded plugin. The core never reads the plugin's own descriptor, key table or ops table
+ * past what the plugin declared: it copies them, as far as their sizes reach, into full-size
+ * structs of this core's layout (the rest zero), and `desc` points at those copies. */
 typedef struct pc_plugin {
     char *path;                 /* resolved file */
     void *handle;               /* dlopen handle */
-    const proctor_plugin *desc; /* checked descriptor */
+    const proctor_plugin *desc; /* checked descriptor: &desc_copy */
+    proctor_plugin desc_copy;   /* .config -> keys, .ops -> &ops */
+    proctor_config_key *keys;   /* NULL-name terminated, this core's layout (NULL for none) */
+    union {
+        proctor_source_ops source;
+        proctor_generator_ops generator;
+        proctor_scorer_ops scorer;
+    } ops;
 } pc_plugin;
 
 typedef struct pc_refusal {
@@ -43,6 +54,9 @@ const pc_plugin *pc_registry_get(pc_registry *reg, proctor_kind kind, const char
 /* Load one file and check it. Returns the plugin, or NULL with the reason recorded. */
 const pc_plugin *pc_registry_load_file(pc_registry *reg, const char *path, char *err,
                                        size_t errlen);
+
+/* The smallest descriptor this core accepts: the 1.0 layout, up to and including `ops`. */
+#define PC_DESCRIPTOR_SIZE_1_0 (offsetof(proctor_plugin, ops) + sizeof(void *))
 
 /* Check a descriptor against this core's ABI; 0 or -1 with the reason. */
 int pc_plugin_check(const proctor_plugin *d, char *why, size_t whylen);

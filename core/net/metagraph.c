@@ -1,5 +1,6 @@
 /* metagraph.c — see metagraph.h. */
 #include "net/metagraph.h"
+#include "crypto/ss58.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -21,6 +22,16 @@ void pc_metagraph_free(pc_metagraph *m)
 {
     free(m->neurons);
     memset(m, 0, sizeof *m);
+}
+
+int pc_metagraph_copy(pc_metagraph *dst, const pc_metagraph *src)
+{
+    pc_metagraph_init(dst);
+    if (!src->count) return 0;
+    if (!(dst->neurons = malloc(src->count * sizeof *dst->neurons))) return -1;
+    memcpy(dst->neurons, src->neurons, src->count * sizeof *dst->neurons);
+    dst->count = dst->cap = src->count;
+    return 0;
 }
 
 static int is_base58(const char *s)
@@ -69,6 +80,12 @@ int pc_metagraph_add(pc_metagraph *m, int uid, const char *hotkey, const char *i
     if (!hotkey || !*hotkey || strlen(hotkey) > PC_HOTKEY_MAX || !is_base58(hotkey)) {
         snprintf(err, errlen, "uid %d: hotkey must be SS58 text (base58, 1..%d chars)", uid,
                  PC_HOTKEY_MAX);
+        return -1;
+    }
+    uint8_t pub[32];
+    char why[160];
+    if (pc_ss58_decode(hotkey, pub, NULL, why, sizeof why) != 0) {
+        snprintf(err, errlen, "uid %d: hotkey %.60s is not a valid SS58 address: %s", uid, hotkey, why);
         return -1;
     }
     if (canonical_ip(ip ? ip : "0.0.0.0", n.ip, &unspecified) != 0) {

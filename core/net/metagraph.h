@@ -4,7 +4,7 @@
  * File format (JSON or YAML): a top-level list of neurons, or a map with a "neurons" list.
  * Each neuron is a map:
  *     uid: 3                      required, 0..65535, unique
- *     hotkey: 5F...               required, SS58 text (base58 alphabet, at most 64 chars)
+ *     hotkey: 5F...               required, an SS58 address (checksum verified)
  *     ip: 203.0.113.7             IPv4 or IPv6 literal ("[::1]" accepted); default 0.0.0.0
  *     port: 8091                  0..65535; default 0
  *     stake: 1234.5               TAO, finite, >= 0; default 0
@@ -38,6 +38,8 @@ typedef struct pc_metagraph {
 
 void pc_metagraph_init(pc_metagraph *m);
 void pc_metagraph_free(pc_metagraph *m);
+/* dst (initialised or not) becomes a copy of src. 0, or -1 when out of memory (dst empty). */
+int pc_metagraph_copy(pc_metagraph *dst, const pc_metagraph *src);
 
 /* Validate and append one neuron (strings copied). Returns 0, or -1 with one line in err. */
 int pc_metagraph_add(pc_metagraph *m, int uid, const char *hotkey, const char *ip, int port,

@@ -86,24 +86,13 @@ static int wallet_sign(void *user, const char *message, char sig_out[131])
     return 0;
 }
 
-/* The wallet section: nothing configured = unsigned requests (local miners accept them). */
+/* The wallet: none configured = unsigned requests (local miners accept them). */
 static int open_wallet(pc_loop *lp, char *err, size_t errlen)
 {
-    const pc_settings *w = &lp->p->wallet;
-    const char *name = pc_settings_string(w, "name"), *path = pc_settings_string(w, "path");
-    if ((!name || !name[0]) && (!path || !path[0])) return 0;
-    char file[1024];
-    if (path && path[0]) {
-        char *x = pc_expand_home(path);
-        snprintf(file, sizeof file, "%s", x ? x : path);
-        free(x);
-    } else if (pc_wallet_default_path(name, pc_settings_string(w, "hotkey"), file, sizeof file, err,
-                                      errlen) != 0) {
-        return -1;
-    }
+    const char *file = lp->p->cfg.wallet.path;
+    if (!file) return 0;
     if (pc_sr25519_init() != 0) return snprintf(err, errlen, "libsodium failed to initialise"), -1;
-    if (pc_wallet_load(file, pc_settings_bool(w, "allow_insecure"), &lp->wallet, err, errlen) != 0)
-        return -1;
+    if (pc_wallet_load(file, lp->p->cfg.wallet.allow_insecure, &lp->wallet, err, errlen) != 0) return -1;
     lp->have_wallet = 1;
     pc_info("wallet: signing as hotkey %s", lp->wallet.ss58);
     return 0;
@@ -118,59 +107,12 @@ static int open_scorers(pc_loop *lp, char *err, size_t errlen)
     for (size_t i = 0; i < p->instance_count; i++) {
         const pc_instance *in = &p->instances[i];
         if (in->kind != PROCTOR_KIND_SCORER || !pc_settings_bool(&in->core, "enabled")) continue;
-        double w = pc_settings_double(&in->core, "weight");
-        if (!(w >= 0) || !isfinite(w)) return snprintf(err, errlen, "scorer %s: weight must be >= 0", in->name), -1;
+        double w = pc_settings_double(&in->core, "weight"); /* >= 0, checked by config */
         if (pc_live_create(&lp->scorers[lp->scorer_count], in, lp->cache, NULL, err, errlen) != PROCTOR_OK)
             return -1;
         lp->scorer_weights[lp->scorer_count++] = w;
     }
-    if (!lp->scorer_count)
-        return snprintf(err, errlen, "%s: no scorer configured (add one under scorers:, e.g. "
-                        "- plugin: natix)", p->path), -1;
-    double sum = 0;
-    for (size_t i = 0; i < lp->scorer_count; i++) sum += lp->scorer_weights[i];
-    if (sum <= 0) return snprintf(err, errlen, "the scorers' weights add up to 0"), -1;
     return 0;
-}
-
-static int augment_options(pc_loop *lp, char *err, size_t errlen)
-{
-    const pc_settings *a = &lp->p->augment;
-    pc_augment_defaults(&lp->aug);
-    const pc_setting *lv = pc_settings_find(a, "level_probs");
-    for (size_t i = 0; i < 4 && i < lv->list_len; i++) {
-        char *end;
-        lp->aug.level_probs[i] = strtod(lv->list[i], &end);
-        if (*end) return snprintf(err, errlen, "augment.level_probs: '%s' is not a number", lv->list[i]), -1;
-    }
-    lp->aug.hflip_prob = pc_settings_double(a, "hflip_prob");
-    lp->aug.vflip_prob = pc_settings_double(a, "vflip_prob");
-    lp->aug.rotate_degrees = pc_settings_double(a, "rotate_degrees");
-    lp->aug.crop_scale_min = pc_settings_double(a, "crop_scale_min");
-    lp->aug.crop_scale_max = pc_settings_double(a, "crop_scale_max");
-    lp->aug.size = (int)pc_settings_int(a, "size");
-    lp->aug.mask_true_dims = pc_settings_bool(a, "mask_true_dims");
-    lp->aug.level2_max = (int)pc_settings_int(a, "level2_max");
-    lp->aug.level3_max = (int)pc_settings_int(a, "level3_max");
-    static const char *const tables[] = {"cs", "cc", "jpeg", "gnc", "gb"};
-    for (int t = 0; t < 5; t++) {
-        const pc_setting *v = pc_settings_find(a, tables[t]);
-        if (v->list_len != 5)
-            return snprintf(err, errlen, "augment.%s needs 5 values (levels 1..5)", tables[t]), -1;
-        for (int i = 0; i < 5; i++) {
-            char *end;
-            double x = strtod(v->list[i], &end);
-            if (*end) return snprintf(err, errlen, "augment.%s: '%s' is not a number", tables[t], v->list[i]), -1;
-            switch (t) {
-            case 0: lp->aug.cs[i] = x; break;
-            case 1: lp->aug.cc[i] = x; break;
-            case 2: lp->aug.jpeg[i] = (int)x; break;
-            case 3: lp->aug.gnc[i] = x; break;
-            case 4: lp->aug.gb[i] = (int)x; break;
-            }
-        }
-    }
-    return pc_augment_check(&lp->aug, err, errlen) == PROCTOR_OK ? 0 : -1;
 }
 
 static int rebuild_deck(pc_loop *lp)
@@ -179,7 +121,7 @@ static int rebuild_deck(pc_loop *lp)
     lp->deck_ready = 0;
     int *uids = malloc((lp->mg.count + 1) * sizeof *uids);
     if (!uids) return -1;
-    size_t n = pc_metagraph_eligible_uids(&lp->mg, pc_settings_double(&lp->p->miners, "vpermit_tao_limit"), uids);
+    size_t n = pc_metagraph_eligible_uids(&lp->mg, lp->p->cfg.miners.vpermit_tao_limit, uids);
     int rc = pc_deck_init(&lp->deck, uids, n, pc_rng_callback, &lp->master);
     free(uids);
     if (rc == 0) lp->deck_ready = 1;
@@ -204,7 +146,7 @@ static int sync_scores(pc_loop *lp, char *err, size_t errlen)
     if (replaced) pc_info("%zu uid(s) changed hotkey: their scores start again from 0", replaced);
     free(lp->validator);
     if (!(lp->validator = calloc(lp->scores.n + 1, 1))) return snprintf(err, errlen, "out of memory"), -1;
-    double limit = pc_settings_double(&lp->p->miners, "vpermit_tao_limit");
+    double limit = lp->p->cfg.miners.vpermit_tao_limit;
     for (size_t i = 0; i < lp->mg.count; i++) {
         const pc_neuron *nn = &lp->mg.neurons[i];
         if ((size_t)nn->uid < lp->scores.n)
@@ -230,29 +172,30 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen)
     lp->audit_path = join(state_dir, "audit.jsonl");
     lp->weights_path = join(state_dir, "weights.json");
     if (!lp->state_path || !lp->audit_path || !lp->weights_path) goto oom;
-    uint64_t seed = (uint64_t)pc_settings_int(&p->challenge, "seed");
-    pc_rng_seed(&lp->master, seed ? seed : pc_random_seed());
-    lp->jpeg_quality = (int)pc_settings_int(&p->challenge, "jpeg_quality");
-    lp->interval = pc_settings_double(&p->challenge, "interval");
-    lp->max_steps = (long)pc_settings_int(&p->challenge, "steps");
-    if (augment_options(lp, err, errlen) != 0) goto fail;
-    if (pc_miners_load(p, &lp->mg, err, errlen) != 0) goto fail;
+    const pc_config *cfg = &p->cfg;
+    if (pc_config_check_loop(p, err, errlen) != 0) goto fail;
+    pc_rng_seed(&lp->master, cfg->challenge.seed ? cfg->challenge.seed : pc_random_seed());
+    lp->jpeg_quality = cfg->challenge.jpeg_quality;
+    lp->interval = cfg->challenge.interval;
+    lp->max_steps = cfg->challenge.steps;
+    lp->aug = cfg->augment;
+    if (pc_metagraph_copy(&lp->mg, &cfg->metagraph) != 0) goto oom;
     if (!lp->mg.count) pc_warn("the metagraph is empty: challenges will have no miners to ask");
     if (rebuild_deck(lp) != 0) goto oom;
     if (open_wallet(lp, err, errlen) != 0) goto fail;
-    const char *vh = pc_settings_string(&p->miners, "validator_hotkey");
+    const char *vh = cfg->miners.validator_hotkey;
     pc_dendrite_config dc = {
-        .hotkey = lp->have_wallet ? lp->wallet.ss58 : (vh && vh[0] ? vh : NULL),
-        .timeout_s = pc_settings_double(&p->miners, "timeout"),
-        .max_response = (size_t)pc_settings_int(&p->miners, "max_response"),
+        .hotkey = lp->have_wallet ? lp->wallet.ss58 : (vh[0] ? vh : NULL),
+        .timeout_s = cfg->miners.timeout,
+        .max_response = cfg->miners.max_response,
         .sign = lp->have_wallet ? wallet_sign : NULL,
         .sign_user = lp->have_wallet ? &lp->wallet : NULL,
     };
     if (!(lp->dendrite = pc_dendrite_new(&dc, err, errlen))) goto fail;
     if (open_scorers(lp, err, errlen) != 0) goto fail;
-    if (pc_scores_init(&lp->scores, pc_settings_double(&p->challenge, "alpha"), err, errlen) != 0) goto fail;
+    if (pc_scores_init(&lp->scores, cfg->challenge.alpha, err, errlen) != 0) goto fail;
     /* the loader replaces this history with the saved one (keeping its capacity) */
-    if (!(lp->history = pc_history_new((size_t)pc_settings_int(&p->challenge, "history_size")))) goto oom;
+    if (!(lp->history = pc_history_new(cfg->challenge.history_size))) goto oom;
     int from_prev = 0;
     int loaded = pc_state_load(lp->state_path, &lp->step, &lp->scores, &lp->history, &from_prev, err, errlen);
     if (loaded < 0) goto fail;

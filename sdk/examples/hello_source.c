@@ -27,10 +27,10 @@ typedef struct hello {
 } hello;
 
 static const proctor_config_key keys[] = {
-    {"color", PROCTOR_CFG_STRING, "#ff8000", "hex RGB of the images"},
-    {"count", PROCTOR_CFG_INT, "1", "images per refresh"},
-    {"label", PROCTOR_CFG_INT, "1", "label of the images (0 or 1)"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("color", PROCTOR_CFG_STRING, "#ff8000", "hex RGB of the images"),
+    PROCTOR_KEY("count", PROCTOR_CFG_INT, "1", "images per refresh"),
+    PROCTOR_KEY("label", PROCTOR_CFG_INT, "1", "label of the images (0 or 1)"),
+    PROCTOR_KEY_END,
 };
 
 static proctor_status hello_create(const proctor_host *host, proctor_ctx *ctx, void **instance)

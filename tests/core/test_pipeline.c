@@ -130,7 +130,7 @@ int main(void)
         "challenge:\n"
         "  steps: 1\n"
         "  on_empty: wait\n",
-        "t.yaml:3:", "on_empty must be skip or fallback");
+        "t.yaml:3:", "must be one of skip | fallback, got 'wait'");
     bad("required plugin key missing",
         "sources:\n"
         "  - name: photos\n"

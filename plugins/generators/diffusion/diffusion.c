@@ -31,11 +31,11 @@ typedef struct diffusion {
 } diffusion;
 
 static const proctor_config_key keys[] = {
-    {"model", PROCTOR_CFG_STRING, NULL, "diffusers pipeline folder (model_index.json, unet/, vae/, ...)"},
-    {"scheduler", PROCTOR_CFG_STRING, "", "scheduler override: euler, euler_a, ddim or pndm (empty: as shipped)"},
-    {"variant", PROCTOR_CFG_STRING, "", "weights variant to prefer, e.g. fp16 (empty: plain files)"},
-    {"threads", PROCTOR_CFG_INT, "0", "CPU threads (0: all online CPUs)"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("model", PROCTOR_CFG_STRING, NULL, "diffusers pipeline folder (model_index.json, unet/, vae/, ...)"),
+    PROCTOR_KEY("scheduler", PROCTOR_CFG_STRING, "", "scheduler override: euler, euler_a, ddim or pndm (empty: as shipped)"),
+    PROCTOR_KEY("variant", PROCTOR_CFG_STRING, "", "weights variant to prefer, e.g. fp16 (empty: plain files)"),
+    PROCTOR_KEY("threads", PROCTOR_CFG_INT, "0", "CPU threads (0: all online CPUs)"),
+    PROCTOR_KEY_END};
 
 static proctor_status create(const proctor_host *host, proctor_ctx *ctx, void **instance)
 {

@@ -34,12 +34,12 @@ typedef struct procedural {
 } procedural;
 
 static const proctor_config_key keys[] = {
-    {"style", PROCTOR_CFG_STRING, "auto", "lighting: auto, day, overcast or dusk"},
-    {"scene", PROCTOR_CFG_STRING, "auto", "street: auto, city, suburb or highway"},
-    {"objects_max", PROCTOR_CFG_INT, "8", "most roadwork objects in one image (1..64)"},
-    {"cars_max", PROCTOR_CFG_INT, "4", "most moving cars in a t2i scene (0..64)"},
-    {"grain", PROCTOR_CFG_DOUBLE, "2", "per-pixel noise amplitude in 8-bit levels (0..32)"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("style", PROCTOR_CFG_STRING, "auto", "lighting: auto, day, overcast or dusk"),
+    PROCTOR_KEY("scene", PROCTOR_CFG_STRING, "auto", "street: auto, city, suburb or highway"),
+    PROCTOR_KEY("objects_max", PROCTOR_CFG_INT, "8", "most roadwork objects in one image (1..64)"),
+    PROCTOR_KEY("cars_max", PROCTOR_CFG_INT, "4", "most moving cars in a t2i scene (0..64)"),
+    PROCTOR_KEY("grain", PROCTOR_CFG_DOUBLE, "2", "per-pixel noise amplitude in 8-bit levels (0..32)"),
+    PROCTOR_KEY_END};
 
 static proctor_status create(const proctor_host *host, proctor_ctx *ctx, void **instance)
 {

@@ -13,8 +13,8 @@
 #include <math.h>
 
 static const proctor_config_key ac_keys[] = {
-    {"window", PROCTOR_CFG_INT, "50", "accuracy over the valid answers among the last N entries"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("window", PROCTOR_CFG_INT, "50", "accuracy over the valid answers among the last N entries"),
+    PROCTOR_KEY_END};
 
 /* 1 when the class (p rounded half-to-even: 0.5 -> 0) is the label; an answer outside [0, 1] is wrong */
 static double ac_value(double p, int label)

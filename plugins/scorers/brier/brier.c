@@ -10,8 +10,8 @@
 #include "../window_mean.h"
 
 static const proctor_config_key br_keys[] = {
-    {"window", PROCTOR_CFG_INT, "50", "mean over the valid answers among the last N entries"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("window", PROCTOR_CFG_INT, "50", "mean over the valid answers among the last N entries"),
+    PROCTOR_KEY_END};
 
 /* 1 - (p - label)^2 for p in [0, 1]; 0 outside */
 static double br_value(double p, int label)

@@ -30,10 +30,10 @@ typedef struct nx_scorer {
 } nx_scorer;
 
 static const proctor_config_key nx_keys[] = {
-    {"mcc_window", PROCTOR_CFG_INT, "100", "MCC over the valid answers among the last N entries"},
-    {"accuracy_window", PROCTOR_CFG_INT, "10", "accuracy over the valid answers among the last N"},
-    {"exponent", PROCTOR_CFG_DOUBLE, "3", "reward = (0.5*MCC + 0.5*accuracy) ^ exponent"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("mcc_window", PROCTOR_CFG_INT, "100", "MCC over the valid answers among the last N entries"),
+    PROCTOR_KEY("accuracy_window", PROCTOR_CFG_INT, "10", "accuracy over the valid answers among the last N"),
+    PROCTOR_KEY("exponent", PROCTOR_CFG_DOUBLE, "3", "reward = (0.5*MCC + 0.5*accuracy) ^ exponent"),
+    PROCTOR_KEY_END};
 
 static int nx_valid(double p) { return p != -1.0 && !isnan(p); }
 

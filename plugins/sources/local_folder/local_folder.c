@@ -48,16 +48,16 @@ typedef struct lf {
 } lf;
 
 static const proctor_config_key keys[] = {
-    {"path", PROCTOR_CFG_STRING, NULL, "folder to import from"},
-    {"target", PROCTOR_CFG_STRING, "real", "cache to fill: real | t2i | i2i"},
-    {"label", PROCTOR_CFG_STRING, "", "\"\" = per file, or 0 / 1 for every file"},
-    {"positive_dirs", PROCTOR_CFG_LIST, "[roadwork, road_work, positive, 1]", "folder names meaning label 1"},
-    {"negative_dirs", PROCTOR_CFG_LIST, "[none, no_roadwork, negative, 0]", "folder names meaning label 0"},
-    {"positive_names", PROCTOR_CFG_LIST, "[roadwork*]", "file-name globs meaning label 1"},
-    {"negative_names", PROCTOR_CFG_LIST, "[street*, none*, indoor*, negative*]", "file-name globs meaning label 0"},
-    {"scene_description", PROCTOR_CFG_STRING, "a street with roadwork", "for label-1 files without one"},
-    {"recursive", PROCTOR_CFG_BOOL, "true", "descend into sub-folders"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("path", PROCTOR_CFG_STRING, NULL, "folder to import from"),
+    PROCTOR_KEY("target", PROCTOR_CFG_STRING, "real", "cache to fill: real | t2i | i2i"),
+    PROCTOR_KEY("label", PROCTOR_CFG_STRING, "", "\"\" = per file, or 0 / 1 for every file"),
+    PROCTOR_KEY("positive_dirs", PROCTOR_CFG_LIST, "[roadwork, road_work, positive, 1]", "folder names meaning label 1"),
+    PROCTOR_KEY("negative_dirs", PROCTOR_CFG_LIST, "[none, no_roadwork, negative, 0]", "folder names meaning label 0"),
+    PROCTOR_KEY("positive_names", PROCTOR_CFG_LIST, "[roadwork*]", "file-name globs meaning label 1"),
+    PROCTOR_KEY("negative_names", PROCTOR_CFG_LIST, "[street*, none*, indoor*, negative*]", "file-name globs meaning label 0"),
+    PROCTOR_KEY("scene_description", PROCTOR_CFG_STRING, "a street with roadwork", "for label-1 files without one"),
+    PROCTOR_KEY("recursive", PROCTOR_CFG_BOOL, "true", "descend into sub-folders"),
+    PROCTOR_KEY_END,
 };
 
 static int in_list(lf *s, const char *key, const char *value, int glob)

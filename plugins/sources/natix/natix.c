@@ -53,19 +53,19 @@ typedef struct natix {
 } natix;
 
 static const proctor_config_key natix_keys[] = {
-    {"repo", PROCTOR_CFG_STRING, "natix-network-org/roadwork", "Hugging Face dataset repo (org/name)"},
-    {"revision", PROCTOR_CFG_STRING, "main", "branch, tag or commit to list and download"},
-    {"endpoint", PROCTOR_CFG_STRING, "", "Hub URL; empty: $HF_ENDPOINT or https://huggingface.co"},
-    {"token", PROCTOR_CFG_SECRET, "", "Hub token; empty: HF_TOKEN or the huggingface token file"},
-    {"parquet_interval", PROCTOR_CFG_DURATION, "2h", "how often new Parquet files are downloaded"},
-    {"parquet_files", PROCTOR_CFG_INT, "5", "distinct Parquet files downloaded per refresh"},
-    {"extract_interval", PROCTOR_CFG_DURATION, "1h", "how often images are extracted from the files"},
-    {"images_per_file", PROCTOR_CFG_INT, "100", "random rows extracted per file per extraction"},
-    {"sources_budget", PROCTOR_CFG_SIZE, "100GiB", "bytes of Parquet files kept (oldest deleted first)"},
-    {"listing_ttl", PROCTOR_CFG_DURATION, "30m", "how long the Hub file listing is reused"},
-    {"max_retries", PROCTOR_CFG_INT, "5", "retries per Hub request"},
-    {"retry_after_max", PROCTOR_CFG_DURATION, "5m", "longest wait a 429 answer may ask for"},
-    {NULL, 0, NULL, NULL}};
+    PROCTOR_KEY("repo", PROCTOR_CFG_STRING, "natix-network-org/roadwork", "Hugging Face dataset repo (org/name)"),
+    PROCTOR_KEY("revision", PROCTOR_CFG_STRING, "main", "branch, tag or commit to list and download"),
+    PROCTOR_KEY("endpoint", PROCTOR_CFG_STRING, "", "Hub URL; empty: $HF_ENDPOINT or https://huggingface.co"),
+    PROCTOR_KEY("token", PROCTOR_CFG_SECRET, "", "Hub token; empty: HF_TOKEN or the huggingface token file"),
+    PROCTOR_KEY("parquet_interval", PROCTOR_CFG_DURATION, "2h", "how often new Parquet files are downloaded"),
+    PROCTOR_KEY("parquet_files", PROCTOR_CFG_INT, "5", "distinct Parquet files downloaded per refresh"),
+    PROCTOR_KEY("extract_interval", PROCTOR_CFG_DURATION, "1h", "how often images are extracted from the files"),
+    PROCTOR_KEY("images_per_file", PROCTOR_CFG_INT, "100", "random rows extracted per file per extraction"),
+    PROCTOR_KEY("sources_budget", PROCTOR_CFG_SIZE, "100GiB", "bytes of Parquet files kept (oldest deleted first)"),
+    PROCTOR_KEY("listing_ttl", PROCTOR_CFG_DURATION, "30m", "how long the Hub file listing is reused"),
+    PROCTOR_KEY("max_retries", PROCTOR_CFG_INT, "5", "retries per Hub request"),
+    PROCTOR_KEY("retry_after_max", PROCTOR_CFG_DURATION, "5m", "longest wait a 429 answer may ask for"),
+    PROCTOR_KEY_END};
 
 static double now_(void)
 {

@@ -11,8 +11,8 @@ static proctor_status good_refresh(void *instance) { return instance ? PROCTOR_O
 static void good_destroy(void *instance) { (void)instance; }
 
 static const proctor_config_key keys[] = {
-    {"answer", PROCTOR_CFG_INT, "42", "a key so `proctor plugins` has one to list"},
-    {NULL, 0, NULL, NULL},
+    PROCTOR_KEY("answer", PROCTOR_CFG_INT, "42", "a key so `proctor plugins` has one to list"),
+    PROCTOR_KEY_END,
 };
 static const proctor_source_ops ops = {sizeof ops, good_create, good_refresh, good_destroy};
 static const proctor_plugin descriptor = {PROCTOR_DESCRIPTOR_HEADER, PROCTOR_KIND_SOURCE, CT_NAME,
