@@ -31,7 +31,8 @@ int pc_cli_load(const char *given, pc_registry *reg, pc_pipeline *p)
         pc_registry_free(reg);
         return -1;
     }
-    if (!getenv("PROCTOR_LOG")) pc_log_set_level(p->cfg.log_level);
+    const char *env = getenv("PROCTOR_LOG");
+    if (!env || !env[0]) pc_log_set_level(p->cfg.log_level); /* the environment wins over the YAML */
     return 0;
 }
 

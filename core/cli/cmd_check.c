@@ -43,15 +43,33 @@ int pc_cmd_check(int argc, char **argv)
 
 int pc_cmd_plugins(int argc, char **argv)
 {
-    if (argc > 1) {
-        int help = !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help");
-        fprintf(help ? stdout : stderr,
-                "usage: proctor plugins\nLists every plugin in the plugin path with kind, version, "
-                "ABI and config keys,\nand every refused shared object with the reason.\n");
-        return help ? PC_EXIT_OK : PC_EXIT_USAGE;
+    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *config = NULL;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1;) {
+        if (c == 'c') config = optarg;
+        else {
+            fprintf(c == 'h' ? stdout : stderr,
+                    "usage: proctor plugins [-c pipeline.yaml]\nLists every plugin in the plugin path with "
+                    "kind, version, ABI and config keys,\nand every refused shared object with the reason. "
+                    "With -c, the plugins that file names\nby path are listed too.\n");
+            return c == 'h' ? PC_EXIT_OK : PC_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "proctor plugins: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return PC_EXIT_USAGE;
     }
     pc_registry reg;
-    pc_registry_init(&reg);
+    pc_pipeline p;
+    memset(&p, 0, sizeof p);
+    if (config) {
+        if (pc_cli_load(config, &reg, &p) != 0) return PC_EXIT_USAGE;
+    } else {
+        pc_registry_init(&reg);
+    }
     pc_registry_scan(&reg);
     printf("plugin path:\n");
     for (size_t i = 0; i < reg.dir_count; i++) printf("  %s\n", reg.dirs[i]);
@@ -69,6 +87,7 @@ int pc_cmd_plugins(int argc, char **argv)
     if (!reg.count) printf("no plugins found\n");
     for (size_t i = 0; i < reg.refused_count; i++)
         printf("refused    %s: %s\n", reg.refused[i].path, reg.refused[i].reason);
-    pc_registry_free(&reg);
+    if (config) pc_cli_unload(&reg, &p);
+    else pc_registry_free(&reg);
     return PC_EXIT_OK;
 }

@@ -3,6 +3,7 @@
  * last challenges. Reads only files; works while `proctor run` is running. */
 #include "cache/cache.h"
 #include "cli/cli.h"
+#include "run/health.h"
 #include "base/fsutil.h"
 #include "cli/status_extra.h"
 
@@ -11,6 +12,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +82,12 @@ static void print_workers(const char *state_dir)
         const cJSON *starts = cJSON_GetObjectItem(w, "starts"), *last = cJSON_GetObjectItem(w, "last_exit");
         printf("  %-16s %-10s starts %-4d %s%s\n", cJSON_IsString(name) ? name->valuestring : "?",
                gone ? "stopped" : cJSON_IsTrue(running) ? "running" : "restarting",
-               cJSON_IsNumber(starts) ? starts->valueint : 0, cJSON_IsString(last) ? "last: " : "",
+               cJSON_IsNumber(starts) ? starts->valueint : 0, cJSON_IsString(last) ? "last exit: " : "",
                cJSON_IsString(last) ? last->valuestring : "");
+        char health[1024];
+        if (cJSON_IsString(name)) pc_health_describe(state_dir, name->valuestring, (double)time(NULL), health, sizeof health);
+        else health[0] = 0;
+        if (health[0]) printf("  %-16s %s\n", "", health);
     }
     cJSON_Delete(doc);
 }

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
     }
     const char *env_level = getenv("PROCTOR_LOG");
     proctor_log_level level;
-    if (env_level && pc_log_parse_level(env_level, &level) != 0) {
+    if (env_level && env_level[0] && pc_log_parse_level(env_level, &level) != 0) {
         fprintf(stderr, "proctor: PROCTOR_LOG=%s is not a log level (trace | debug | info | success | "
                         "warning | error)\n", env_level);
         return PC_EXIT_USAGE;

@@ -3,6 +3,7 @@
 #include "config/pipeline.h"
 #include "cache/cache.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,8 +195,14 @@ static int load_instance(pc_pipeline *p, const pc_node *item, proctor_kind kind,
                      name ? "" : "; give each a distinct 'name:'");
             return -1;
         }
-    char why[700];
-    const pc_plugin *pl = pc_registry_get(reg, kind, plugin->value, why, sizeof why);
+    char why[700], ref[PATH_MAX];
+    /* a plugin path is relative to the YAML file that names it, not to the working directory */
+    const char *slash = strrchr(p->path, '/');
+    if ((strchr(plugin->value, '/') || strstr(plugin->value, ".so")) && plugin->value[0] != '/' && p->from_file)
+        snprintf(ref, sizeof ref, "%.*s/%s", slash ? (int)(slash - p->path) : 1, slash ? p->path : ".", plugin->value);
+    else
+        snprintf(ref, sizeof ref, "%s", plugin->value);
+    const pc_plugin *pl = pc_registry_get(reg, kind, ref, why, sizeof why);
     if (!pl) {
         snprintf(err, errlen, "%s:%d:%d: unknown %s plugin '%s': %s", plugin->file, plugin->line,
                  plugin->col, pc_kind_name(kind), plugin->value, why);
@@ -307,6 +314,7 @@ int pc_pipeline_load_file(pc_pipeline *p, const char *path, pc_registry *reg, ch
     memset(p, 0, sizeof *p);
     p->root = pc_yaml_load_file(path, err, errlen);
     if (!p->root) return -1;
+    p->from_file = 1;
     return finish(p, path, reg, err, errlen);
 }
 

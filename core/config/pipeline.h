@@ -21,6 +21,7 @@ typedef struct pc_instance {
 
 typedef struct pc_pipeline {
     char *path;     /* file it came from ("<embedded demo>" for the default) */
+    int from_file;  /* plugin paths are relative to the directory of `path` */
     pc_node *root;
     pc_settings cache, challenge, augment, miners, wallet, log;
     const pc_node *neurons; /* miners.neurons inline list, borrowed from root (may be NULL) */

@@ -1,5 +1,6 @@
 /* plugins.c — see plugins.h. */
 #include "loader/loader.h"
+#include "base/log.h"
 #include "base/fsutil.h"
 
 #include <dirent.h>
@@ -181,8 +182,7 @@ static int normalise(pc_plugin *p, const proctor_plugin *d)
 {
     memset(&p->desc_copy, 0, sizeof p->desc_copy);
     memcpy(&p->desc_copy, d, d->size < sizeof p->desc_copy ? d->size : sizeof p->desc_copy);
-    p->desc_copy.size = sizeof p->desc_copy;
-    p->desc_copy.abi_minor = PROCTOR_ABI_MINOR; /* the copies below have this core's layout */
+    p->desc_copy.size = sizeof p->desc_copy; /* abi_minor stays the plugin's, for listings */
     size_t stride = key_stride(d), n = 0;
     while (d->config && key_at(d, stride, n).name) n++;
     if (d->config) {
@@ -319,6 +319,22 @@ void pc_registry_scan(pc_registry *reg)
     }
 }
 
+/* A plugin named by path that has the name of one in the search path hides that one: say so
+ * once, so an operator who dropped in a replacement knows it is the one running. */
+static void warn_shadow(pc_registry *reg, const pc_plugin *p)
+{
+    for (size_t i = 0; i < reg->dir_count; i++)
+        for (int k = 0; k < 2; k++) {
+            char path[PATH_MAX + 256], real[PATH_MAX];
+            if (k == 0) snprintf(path, sizeof path, "%s/%s.so", reg->dirs[i], p->desc->name);
+            else snprintf(path, sizeof path, "%s/%s_%s.so", reg->dirs[i], pc_kind_name(p->desc->kind), p->desc->name);
+            if (!realpath(path, real) || strcmp(real, p->path) == 0) continue;
+            pc_log(PROCTOR_LOG_WARNING, "%s plugin '%s' from %s shadows the one of the same name in %s",
+                   pc_kind_name(p->desc->kind), p->desc->name, p->path, real);
+            return;
+        }
+}
+
 const pc_plugin *pc_registry_get(pc_registry *reg, proctor_kind kind, const char *ref,
                                  char *err, size_t errlen)
 {
@@ -329,6 +345,7 @@ const pc_plugin *pc_registry_get(pc_registry *reg, proctor_kind kind, const char
                      pc_kind_name(p->desc->kind), pc_kind_name(kind));
             return NULL;
         }
+        if (p) warn_shadow(reg, p);
         return p;
     }
     for (size_t i = 0; i < reg->count; i++)

@@ -1,5 +1,6 @@
 /* producer.c — see producer.h. */
 #include "run/producer.h"
+#include "run/health.h"
 #include "base/clock.h"
 #include "base/fsutil.h"
 #include "image/image.h"
@@ -160,8 +161,9 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
     return st;
 }
 
-static int run_source(pc_live *live, double interval, volatile sig_atomic_t *stop)
+static int run_source(pc_live *live, const char *state_dir, double interval, volatile sig_atomic_t *stop)
 {
+    const char *name = live->def->name;
     const proctor_source_ops *ops = live->def->plugin->desc->ops;
     int failures = 0;
     while (!*stop) {
@@ -170,6 +172,7 @@ static int run_source(pc_live *live, double interval, volatile sig_atomic_t *sto
         if (*stop) break;
         if (st == PROCTOR_OK) {
             failures = 0;
+            pc_health_report(state_dir, name, PC_HEALTH_OK, NULL, interval);
             pc_sleep_until_stop(interval, stop);
         } else if (proctor_status_retryable(st)) {
             /* back off 5 s, 10 s, ... up to the interval (at least a minute) */
@@ -177,19 +180,22 @@ static int run_source(pc_live *live, double interval, volatile sig_atomic_t *sto
             double cap = interval > 60 ? interval : 60;
             if (wait > cap) wait = cap;
             failures++;
-            pc_warn("%s: refresh: %s; retrying in %.0fs", live->def->name, pc_live_error(live, st), wait);
+            pc_warn("%s: refresh: %s; retrying in %.0fs", name, pc_live_error(live, st), wait);
+            pc_health_report(state_dir, name, PC_HEALTH_RETRYING, pc_live_error(live, st), wait);
             pc_sleep_until_stop(wait, stop);
         } else {
-            pc_error("%s: refresh failed: %s", live->def->name, pc_live_error(live, st));
+            pc_error("%s: refresh failed: %s", name, pc_live_error(live, st));
+            pc_health_report(state_dir, name, PC_HEALTH_FAILED, pc_live_error(live, st), -1);
             return 1;
         }
     }
     return 0;
 }
 
-static int run_generator(pc_live *live, pc_cache *cache, double interval,
+static int run_generator(pc_live *live, pc_cache *cache, const char *state_dir, double interval,
                          volatile sig_atomic_t *stop)
 {
+    const char *name = live->def->name;
     const pc_settings *core = &live->def->core;
     const pc_setting *tasks = pc_settings_find(core, "tasks");
     int64_t batch = pc_settings_int(core, "batch"), max_images = pc_settings_int(core, "max_images");
@@ -209,15 +215,19 @@ static int run_generator(pc_live *live, pc_cache *cache, double interval,
             char err[512] = "";
             proctor_status st = pc_generate_one(live, cache, &rng, task, err, sizeof err);
             if (st == PROCTOR_OK) {
+                if (failures) pc_health_report(state_dir, name, PC_HEALTH_OK, NULL, -1);
                 failures = 0;
             } else if (st == PROCTOR_CANCELLED || *stop) {
                 break;
             } else if (proctor_status_retryable(st) || st == PROCTOR_IO || st == PROCTOR_NOMEM) {
                 failures++;
+                double wait = 5.0 * (failures < 12 ? failures : 12);
                 pc_warn("%s", err);
-                pc_sleep_until_stop(5.0 * (failures < 12 ? failures : 12), stop);
+                pc_health_report(state_dir, name, PC_HEALTH_RETRYING, err, wait);
+                pc_sleep_until_stop(wait, stop);
             } else {
                 pc_error("%s", err);
+                pc_health_report(state_dir, name, PC_HEALTH_FAILED, err, -1);
                 return 1;
             }
         }
@@ -244,17 +254,20 @@ int pc_producer_run(const pc_pipeline *p, const char *instance_name, volatile si
         return 1;
     }
     pc_live live;
+    const char *state_dir = p->cfg.challenge.state_dir;
     proctor_status st = pc_live_create(&live, def, cache, stop, err, sizeof err);
     if (st != PROCTOR_OK) {
         pc_error("%s", err);
+        pc_health_report(state_dir, def->name, proctor_status_retryable(st) ? PC_HEALTH_RETRYING : PC_HEALTH_FAILED,
+                         err, -1);
         pc_cache_close(cache);
         return st == PROCTOR_INVALID ? 2 : 1;
     }
     double interval = pc_settings_double(&def->core, "interval");
     pc_info("%s: %s '%s' running (every %.0fs)", def->name, pc_kind_name(def->kind),
             def->plugin->desc->name, interval);
-    int rc = def->kind == PROCTOR_KIND_SOURCE ? run_source(&live, interval, stop)
-                                              : run_generator(&live, cache, interval, stop);
+    int rc = def->kind == PROCTOR_KIND_SOURCE ? run_source(&live, state_dir, interval, stop)
+                                              : run_generator(&live, cache, state_dir, interval, stop);
     pc_live_destroy(&live);
     pc_cache_close(cache);
     return rc;

@@ -3,7 +3,8 @@
 # $(BUILD)/tests-plugins/, not $(BUILD)/plugins/ (the real plugin path `proctor plugins` lists).
 CT_PLUGDIR := $(BUILD)/tests-plugins
 CT_PLUGINS := $(CT_PLUGDIR)/ct_good.so $(CT_PLUGDIR)/zz_dup.so $(CT_PLUGDIR)/ct_badabi.so \
-              $(CT_PLUGDIR)/ct_norefresh.so $(CT_PLUGDIR)/ct_notplugin.so $(CT_PLUGDIR)/ct_crash.so
+              $(CT_PLUGDIR)/ct_norefresh.so $(CT_PLUGDIR)/ct_notplugin.so $(CT_PLUGDIR)/ct_crash.so \
+              $(CT_PLUGDIR)/ct_flaky.so
 CT_PLUGCC = $(CC) -shared -fPIC -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -Isdk
 
 # zz_dup.so: the same source as ct_good.so with the same plugin name (a duplicate); named so a
@@ -46,7 +47,7 @@ test_local_folder_DEPS = $(BUILD)/plugins/local_folder.so
 TESTS += test_supervisor
 test_supervisor_SRCS := tests/core/test_supervisor.c $(CT_UTIL)
 test_supervisor_LIBS := -lcjson
-test_supervisor_DEPS = $(PROCTOR) $(CT_PLUGDIR)/ct_crash.so $(BUILD)/plugins/local_folder.so
+test_supervisor_DEPS = $(PROCTOR) $(CT_PLUGDIR)/ct_crash.so $(CT_PLUGDIR)/ct_flaky.so $(BUILD)/plugins/local_folder.so
 
 TESTS += test_loop
 test_loop_SRCS := tests/core/test_loop.c $(CT_UTIL)
@@ -69,3 +70,7 @@ $(BUILD)/tests/test_loader $(BUILD)/tests/test_supervisor: | $(CT_PLUGINS)
 
 TESTS += test_layers
 test_layers_SRCS := tests/core/test_layers.c
+
+TESTS += test_operator
+test_operator_SRCS := tests/core/test_operator.c $(CT_UTIL)
+test_operator_DEPS = $(PROCTOR) $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/scorer_natix.so

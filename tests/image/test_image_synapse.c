@@ -93,11 +93,21 @@ static void test_prepare(void)
     is_int(pc_challenge_image_prepare(jpg, len, &o, 4242, mask, 75, &a, err, sizeof err), PROCTOR_OK, "prepare");
     is_int(pc_challenge_image_prepare(jpg, len, &o, 4242, mask, 75, &b, err, sizeof err), PROCTOR_OK, "again");
     ok(a.b64_len == b.b64_len && strcmp(a.b64, b.b64) == 0, "same seed, same base64");
-    if (a.params.level >= 1)
-        ok(a.params.has_mask && a.params.mask_x == 1500 * a.params.src_width / 1600,
-           "mask_center is scaled to the decoded image");
-    else
-        ok(1, "level 0 ignores mask_center");
+    /* the mask rule per level, each level forced: 1 scales the mask, 0 ignores it */
+    pc_augment_opts forced = o;
+    pc_challenge_image m;
+    double only1[4] = {0, 1, 0, 0}, only0[4] = {1, 0, 0, 0};
+    memcpy(forced.level_probs, only1, sizeof only1);
+    is_int(pc_challenge_image_prepare(jpg, len, &forced, 4242, mask, 75, &m, err, sizeof err), PROCTOR_OK,
+           "prepare at level 1");
+    ok(m.params.level == 1 && m.params.has_mask && m.params.mask_x == 1500 * m.params.src_width / 1600,
+       "level 1: mask_center is scaled to the decoded image (level %d, mask %d)", m.params.level, m.params.mask_x);
+    pc_challenge_image_free(&m);
+    memcpy(forced.level_probs, only0, sizeof only0);
+    is_int(pc_challenge_image_prepare(jpg, len, &forced, 4242, mask, 75, &m, err, sizeof err), PROCTOR_OK,
+           "prepare at level 0");
+    ok(m.params.level == 0 && !m.params.has_mask, "level 0 ignores mask_center (level %d)", m.params.level);
+    pc_challenge_image_free(&m);
     cJSON *j = pc_challenge_image_json(&a);
     ok(j && cJSON_GetObjectItem(j, "original") && cJSON_GetObjectItem(j, "decode_scale") &&
            cJSON_GetObjectItem(j, "level"),
