@@ -127,7 +127,7 @@ int pc_cmd_generate(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    proctor_status st = ((const proctor_generator_ops *)gen.def->plugin->desc->ops)->generate(gen.state, &req, &res);
+    proctor_status st = pc_live_generate(&gen, &req, &res);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st != PROCTOR_OK) {
         fprintf(stderr, "proctor generate: %s\n", pc_live_error(&gen, st));

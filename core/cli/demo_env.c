@@ -244,7 +244,7 @@ int pc_demo_prefill(const pc_pipeline *p, int synthetic, char *err, size_t errle
             break;
         }
         if (in->kind == PROCTOR_KIND_SOURCE) {
-            proctor_status st = ((const proctor_source_ops *)in->plugin->desc->ops)->refresh(live.state);
+            proctor_status st = pc_live_refresh(&live);
             if (st != PROCTOR_OK) rc = -1, snprintf(err, errlen, "%s: %s", in->name, pc_live_error(&live, st));
         } else {
             pc_rng rng;

@@ -21,6 +21,12 @@ const char *pc_status_name(proctor_status st)
     return "unknown status";
 }
 
+/* The loader normalised every ops table to this core's layout (loader.h), so these casts
+ * are the only ones: everything else calls through the typed functions below. */
+static const proctor_source_ops *source_ops(const pc_live *l) { return l->def->plugin->desc->ops; }
+static const proctor_generator_ops *generator_ops(const pc_live *l) { return l->def->plugin->desc->ops; }
+static const proctor_scorer_ops *scorer_ops(const pc_live *l) { return l->def->plugin->desc->ops; }
+
 proctor_status pc_live_create(pc_live *live, const pc_instance *def, pc_cache *cache,
                               volatile sig_atomic_t *cancel, char *err, size_t errlen)
 {
@@ -30,17 +36,10 @@ proctor_status pc_live_create(pc_live *live, const pc_instance *def, pc_cache *c
     if (!live->ctx) return snprintf(err, errlen, "%s: out of memory", def->name), PROCTOR_NOMEM;
     live->def = def;
     proctor_status st = PROCTOR_FAILED;
-    const void *ops = def->plugin->desc->ops;
     switch (def->kind) {
-    case PROCTOR_KIND_SOURCE:
-        st = ((const proctor_source_ops *)ops)->create(pc_host(), live->ctx, &live->state);
-        break;
-    case PROCTOR_KIND_GENERATOR:
-        st = ((const proctor_generator_ops *)ops)->create(pc_host(), live->ctx, &live->state);
-        break;
-    case PROCTOR_KIND_SCORER:
-        st = ((const proctor_scorer_ops *)ops)->create(pc_host(), live->ctx, &live->state);
-        break;
+    case PROCTOR_KIND_SOURCE: st = source_ops(live)->create(pc_host(), live->ctx, &live->state); break;
+    case PROCTOR_KIND_GENERATOR: st = generator_ops(live)->create(pc_host(), live->ctx, &live->state); break;
+    case PROCTOR_KIND_SCORER: st = scorer_ops(live)->create(pc_host(), live->ctx, &live->state); break;
     }
     if (st != PROCTOR_OK) {
         snprintf(err, errlen, "%s (plugin %s): create failed: %s", def->name,
@@ -54,16 +53,37 @@ proctor_status pc_live_create(pc_live *live, const pc_instance *def, pc_cache *c
 void pc_live_destroy(pc_live *live)
 {
     if (!live->ctx) return;
-    const void *ops = live->def->plugin->desc->ops;
     if (live->state) {
         switch (live->def->kind) {
-        case PROCTOR_KIND_SOURCE: ((const proctor_source_ops *)ops)->destroy(live->state); break;
-        case PROCTOR_KIND_GENERATOR: ((const proctor_generator_ops *)ops)->destroy(live->state); break;
-        case PROCTOR_KIND_SCORER: ((const proctor_scorer_ops *)ops)->destroy(live->state); break;
+        case PROCTOR_KIND_SOURCE: source_ops(live)->destroy(live->state); break;
+        case PROCTOR_KIND_GENERATOR: generator_ops(live)->destroy(live->state); break;
+        case PROCTOR_KIND_SCORER: scorer_ops(live)->destroy(live->state); break;
         }
     }
     pc_ctx_free(live->ctx);
     memset(live, 0, sizeof *live);
+}
+
+proctor_status pc_live_refresh(pc_live *live)
+{
+    if (!live->ctx || live->def->kind != PROCTOR_KIND_SOURCE) return PROCTOR_INVALID;
+    pc_ctx_clear_error(live->ctx);
+    return source_ops(live)->refresh(live->state);
+}
+
+proctor_status pc_live_generate(pc_live *live, const proctor_generate_request *req, proctor_generate_result *res)
+{
+    if (!live->ctx || live->def->kind != PROCTOR_KIND_GENERATOR) return PROCTOR_INVALID;
+    pc_ctx_clear_error(live->ctx);
+    return generator_ops(live)->generate(live->state, req, res);
+}
+
+proctor_status pc_live_score(pc_live *live, const proctor_challenge *c, const proctor_response *responses,
+                             const proctor_history *history, size_t count, double *rewards_out)
+{
+    if (!live->ctx || live->def->kind != PROCTOR_KIND_SCORER) return PROCTOR_INVALID;
+    pc_ctx_clear_error(live->ctx);
+    return scorer_ops(live)->score(live->state, c, responses, history, count, rewards_out);
 }
 
 const char *pc_live_error(pc_live *live, proctor_status st)

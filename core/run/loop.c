@@ -456,9 +456,7 @@ int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
             goto done;
         }
         pc_live *s = &lp->scorers[k];
-        pc_ctx_clear_error(s->ctx);
-        proctor_status st = ((const proctor_scorer_ops *)s->def->plugin->desc->ops)
-                                ->score(s->state, &chal, responses, views, n, per_scorer[k]);
+        proctor_status st = pc_live_score(s, &chal, responses, views, n, per_scorer[k]);
         if (st != PROCTOR_OK) {
             pc_warn("scorer %s: %s; its rewards count as 0 this time", s->def->name, pc_live_error(s, st));
             memset(per_scorer[k], 0, n * sizeof **per_scorer);

@@ -108,9 +108,7 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
     proctor_status st = pc_image_alloc(&res.image, width, height, 3, err, errlen);
     double t0 = pc_mono_s();
     if (st == PROCTOR_OK) {
-        pc_ctx_clear_error(gen->ctx);
-        st = ((const proctor_generator_ops *)gen->def->plugin->desc->ops)
-                 ->generate(gen->state, &req, &res);
+        st = pc_live_generate(gen, &req, &res);
         if (st != PROCTOR_OK)
             snprintf(err, errlen, "%s: generate failed: %s", gen->def->name, pc_live_error(gen, st));
     }
@@ -164,11 +162,9 @@ proctor_status pc_generate_one(pc_live *gen, pc_cache *cache, pc_rng *rng, const
 static int run_source(pc_live *live, const char *state_dir, double interval, volatile sig_atomic_t *stop)
 {
     const char *name = live->def->name;
-    const proctor_source_ops *ops = live->def->plugin->desc->ops;
     int failures = 0;
     while (!*stop) {
-        pc_ctx_clear_error(live->ctx);
-        proctor_status st = ops->refresh(live->state);
+        proctor_status st = pc_live_refresh(live);
         if (*stop) break;
         if (st == PROCTOR_OK) {
             failures = 0;

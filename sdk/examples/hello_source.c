@@ -28,8 +28,9 @@ typedef struct hello {
 
 static const proctor_config_key keys[] = {
     PROCTOR_KEY("color", PROCTOR_CFG_STRING, "#ff8000", "hex RGB of the images"),
-    PROCTOR_KEY("count", PROCTOR_CFG_INT, "1", "images per refresh"),
-    PROCTOR_KEY("label", PROCTOR_CFG_INT, "1", "label of the images (0 or 1)"),
+    /* bounds are checked by the core, with file:line:col, before create is called */
+    PROCTOR_KEY_RANGE("count", PROCTOR_CFG_INT, "1", "images per refresh", "0", "1000"),
+    PROCTOR_KEY_RANGE("label", PROCTOR_CFG_INT, "1", "label of the images (0 or 1)", "0", "1"),
     PROCTOR_KEY_END,
 };
 
@@ -41,9 +42,8 @@ static proctor_status hello_create(const proctor_host *host, proctor_ctx *ctx, v
     h->ctx = ctx;
     h->count = (int)host->config_int(ctx, "count");
     h->label = (int)host->config_int(ctx, "label");
-    if (sscanf(host->config_string(ctx, "color"), "#%6x", &h->rgb) != 1 || h->count < 0 ||
-        (h->label != 0 && h->label != 1)) {
-        host->set_error(ctx, "color must look like #rrggbb, count >= 0, label 0 or 1");
+    if (sscanf(host->config_string(ctx, "color"), "#%6x", &h->rgb) != 1) {
+        host->set_error(ctx, "color must look like #rrggbb");
         free(h);
         return PROCTOR_INVALID; /* the core prints this with file and instance name */
     }

@@ -74,3 +74,6 @@ test_layers_SRCS := tests/core/test_layers.c
 TESTS += test_operator
 test_operator_SRCS := tests/core/test_operator.c $(CT_UTIL)
 test_operator_DEPS = $(PROCTOR) $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/scorer_natix.so
+
+TESTS += test_sdk_kinds
+test_sdk_kinds_SRCS := tests/core/test_sdk_kinds.c $(CT_UTIL)

@@ -92,7 +92,7 @@ int main(void)
         proctor_status st = in && cache ? pc_live_create(&live, in, cache, NULL, e, sizeof e) : PROCTOR_FAILED;
         is_int(st, PROCTOR_OK, "create (%s)", st ? e : "ok");
         if (st == PROCTOR_OK) {
-            st = ((const proctor_source_ops *)in->plugin->desc->ops)->refresh(live.state);
+            st = pc_live_refresh(&live);
             is_int(st, PROCTOR_OK, "refresh");
             is_int(pc_cache_count(cache, PROCTOR_CACHE_REAL, 1), 3, "3 label-1 items servable");
             is_int(pc_cache_count(cache, PROCTOR_CACHE_REAL, 0), 0, "no label-0 items");
@@ -117,8 +117,16 @@ int main(void)
     pid_t pid = ct_spawn(argv, NULL, log);
     char *dir2 = ct_fmt("%s/cache2/Roadwork/image", tmp);
     double end = ct_now() + 20;
-    while (ct_now() < end && ct_count_suffix(dir2, ".jpg") < 2) ct_sleep(0.05);
-    ct_sleep(0.2); /* anything more than 2 would now show */
+    /* the worker reports its health once refresh has returned: only then is the count final */
+    char *health = ct_fmt("%s/state/workers/hello.json", tmp), *htext = NULL;
+    while (ct_now() < end && !(htext && strstr(htext, "\"state\":\"ok\""))) {
+        free(htext);
+        htext = ct_read(health, NULL);
+        ct_sleep(0.05);
+    }
+    ok(htext && strstr(htext, "\"state\":\"ok\""), "worker: the first refresh finished and was reported");
+    free(htext);
+    free(health);
     is_int(ct_count_suffix(dir2, ".jpg"), 2, "worker: 2 images in the cache");
     is_int(ct_count_suffix(dir2, ".json"), 2, "worker: 2 sidecars");
     check_items(dir2, "worker");
