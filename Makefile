@@ -141,7 +141,7 @@ test-fast:
 TEST_BINS = $(if $(T),$(addprefix $(BUILD)/tests/,$(T)),$(foreach t,$(TESTS),$(BUILD)/tests/$(t)))
 TEST_DEPS = $(if $(T),$(foreach t,$(T),$($(t)_DEPS)),all)
 check-tests: $(TEST_DEPS) $(TEST_BINS)
-	$(PROVE_ENV) prove -v -f $(TEST_BINS)
+	$(PROVE_ENV) prove -j2 -v -f $(TEST_BINS)
 
 bench: benches
 	@for b in $(foreach b,$(BENCHES),$(BUILD)/bench/$(b)); do echo "== $$b"; PROCTOR_BUILD=$(abspath $(BUILD)) $$b || exit 1; done

@@ -2,6 +2,7 @@
  * Straightforward, table-driven lane form: clarity over speed, it hashes a few short strings per
  * request and one transcript per signature. */
 #include "crypto/keccak.h"
+#include "base/endian.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -23,22 +24,10 @@ static const unsigned pi_lanes[24] = {10, 7,  11, 17, 18, 3, 5,  16, 8,  21, 24,
 
 static uint64_t rotl64(uint64_t x, unsigned n) { return (x << n) | (x >> ((64 - n) & 63)); }
 
-static uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
-static void store64_le(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void pc_keccak_f1600(uint8_t state[200])
 {
     uint64_t a[25], c[5];
-    for (int i = 0; i < 25; i++) a[i] = load64_le(state + 8 * i);
+    for (int i = 0; i < 25; i++) a[i] = pc_le64(state + 8 * i);
 
     for (int round = 0; round < 24; round++) {
         /* theta */
@@ -64,7 +53,7 @@ void pc_keccak_f1600(uint8_t state[200])
         a[0] ^= round_constants[round];
     }
 
-    for (int i = 0; i < 25; i++) store64_le(state + 8 * i, a[i]);
+    for (int i = 0; i < 25; i++) pc_put_le64(state + 8 * i, a[i]);
 }
 
 enum { SHA3_256_RATE = 136 };

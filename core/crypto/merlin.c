@@ -1,17 +1,12 @@
 /* merlin.c — Merlin transcripts over STROBE-128 (specs/bittensor.md 2.3). */
 #include "crypto/merlin.h"
+#include "base/endian.h"
 
 #include <sodium.h>
 #include <string.h>
 
-static void le32(uint8_t out[4], size_t n)
-{
-    uint32_t v = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-    out[0] = (uint8_t)v;
-    out[1] = (uint8_t)(v >> 8);
-    out[2] = (uint8_t)(v >> 16);
-    out[3] = (uint8_t)(v >> 24);
-}
+/* Merlin frames lengths as u32 LE; longer messages are clamped (never happens here). */
+static void le32(uint8_t out[4], size_t n) { pc_put_le32(out, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n); }
 
 static size_t clamp_len(size_t n) { return n > UINT32_MAX ? UINT32_MAX : n; }
 

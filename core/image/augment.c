@@ -3,10 +3,8 @@
  * Level 1+ rotates the whole canvas and then crops; only the crop box of the rotated canvas
  * is ever looked at, so we render the rotation directly into the box (same pixels, a
  * fraction of the work on a 12 MP photo). */
-/* float arithmetic follows torch's float32 steps: keep a*b+c two roundings (no FMA) */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+/* float arithmetic follows torch's float32 steps: a*b+c stays two roundings (no FMA), by
+ * -ffp-contract=off in core/image/module.mk for every compiler */
 #include "image/augment.h"
 #include "image/distort.h"
 #include "image/image.h"

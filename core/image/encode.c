@@ -4,6 +4,7 @@
  * Image.save(format="JPEG") uses: JFIF header, 4:2:0 for colour, baseline Huffman tables,
  * ISLOW DCT. With the same pixels our bytes equal PIL's (checked in tests/image). */
 #include "image/image.h"
+#include "base/buf.h"
 
 #include <setjmp.h>
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
@@ -62,35 +63,15 @@ static proctor_status encode_jpeg(const proctor_image *img, int quality, void **
     return PROCTOR_OK;
 }
 
-typedef struct png_buf {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} png_buf;
-
 static void png_append(void *ctx, void *data, int size)
 {
-    png_buf *b = ctx;
-    if (b->failed || size <= 0) return;
-    if (b->len + (size_t)size > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 65536;
-        while (cap < b->len + (size_t)size) cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, (size_t)size);
-    b->len += (size_t)size;
+    if (size > 0) pc_buf_put(ctx, data, (size_t)size);
 }
 
 static proctor_status encode_png(const proctor_image *img, void **out, size_t *out_len,
                                  char *err, size_t errlen)
 {
-    png_buf b = {0};
+    pc_buf b = {0};
     if (!stbi_write_png_to_func(png_append, &b, img->width, img->height, img->channels,
                                 img->pixels, img->stride) || b.failed) {
         free(b.data);

@@ -4,13 +4,9 @@
  * (i + 0.5) * scale with scale = in/out; the triangle filter is stretched by max(scale, 1)
  * so a downscale averages over all the source pixels it covers (antialiasing); weights are
  * normalised over the source pixels that exist, which handles the borders. */
-/* The pixel loops are plain integer/float loops that GCC vectorises at -O3; -O2 (the
- * project default) only does so when no scalar tail is needed. Vectorising changes no
- * result (integer sums are exact, no float sum is reordered). fp-contract=off keeps a*b+c
- * two roundings, as numpy and torch compute it, even when built with -march=native. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "fp-contract=off")
-#endif
+/* Built with -ftree-vectorize and -ffp-contract=off (core/image/module.mk): vectorising
+ * changes no result (integer sums are exact, no float sum is reordered), and a*b+c stays two
+ * roundings, as numpy and torch compute it, even with -march=native or clang. */
 #include "image/image.h"
 #include "image/resize.h"
 

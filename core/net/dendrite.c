@@ -1,5 +1,6 @@
 /* dendrite.c — see dendrite.h. */
 #include "net/dendrite.h"
+#include "base/clock.h"
 
 #include "base/log.h"
 #include "net/wire.h"
@@ -60,9 +61,7 @@ static void curl_init(void) { curl_init_code = curl_global_init(CURL_GLOBAL_DEFA
 uint64_t pc_dendrite_next_nonce(void)
 {
     static uint64_t last;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    uint64_t now = pc_wall_ns();
     uint64_t prev = __atomic_load_n(&last, __ATOMIC_RELAXED), next;
     do next = now > prev ? now : prev + 1;
     while (!__atomic_compare_exchange_n(&last, &prev, next, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
@@ -361,13 +360,6 @@ static int grow_pool(pc_dendrite *d, size_t n)
     return 0;
 }
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* curl tells us which sockets to watch for what; we keep them in an epoll set, so each wake-up
  * costs O(ready sockets), not O(all miners) as a poll() over every socket would. */
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *user, void *socketp)
@@ -391,7 +383,7 @@ static int on_timer(CURLM *m, long timeout_ms, void *user)
 {
     pc_dendrite *d = user;
     (void)m;
-    d->deadline = timeout_ms < 0 ? -1 : mono_s() + timeout_ms / 1e3;
+    d->deadline = timeout_ms < 0 ? -1 : pc_mono_s() + timeout_ms / 1e3;
     return 0;
 }
 
@@ -400,7 +392,7 @@ static CURLMcode act(pc_dendrite *d, curl_socket_t fd, int flags, int *running,
                      pc_dendrite_result *out)
 {
     /* the timer is one-shot: once it has fired, curl sets the next one through on_timer */
-    if (fd == CURL_SOCKET_TIMEOUT && d->deadline >= 0 && d->deadline <= mono_s()) d->deadline = -1;
+    if (fd == CURL_SOCKET_TIMEOUT && d->deadline >= 0 && d->deadline <= pc_mono_s()) d->deadline = -1;
     CURLMcode mc = curl_multi_socket_action(d->multi, fd, flags, running);
     CURLMsg *m;
     int left;
@@ -463,7 +455,7 @@ int pc_dendrite_query(pc_dendrite *d, const pc_axon_target *targets, size_t n,
     while (rc == 0 && running) {
         int wait = 1000;
         if (d->deadline >= 0) {
-            double left = d->deadline - mono_s();
+            double left = d->deadline - pc_mono_s();
             wait = left <= 0 ? 0 : left < 1 ? (int)ceil(left * 1e3) : 1000;
         }
         int k = epoll_wait(d->epfd, ev, 64, wait);
@@ -478,7 +470,7 @@ int pc_dendrite_query(pc_dendrite *d, const pc_axon_target *targets, size_t n,
                         (ev[j].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
             mc = act(d, ev[j].data.fd, flags, &running, out);
         }
-        if (mc == CURLM_OK && d->deadline >= 0 && d->deadline <= mono_s())
+        if (mc == CURLM_OK && d->deadline >= 0 && d->deadline <= pc_mono_s())
             mc = act(d, CURL_SOCKET_TIMEOUT, 0, &running, out);
         if (mc != CURLM_OK) rc = -1;
     }

@@ -1,5 +1,6 @@
 /* wire.c — see wire.h. */
 #include "net/wire.h"
+#include "base/buf.h"
 
 #include "crypto/keccak.h"
 
@@ -11,33 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- a growable string ------------------------------------------------------------------- */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
+/* ---- the body is built in the core's growable buffer --------------------------------------- */
+typedef pc_buf sbuf;
+static void put(sbuf *b, const char *s, size_t n) { pc_buf_put(b, s, n); }
+static void puts_(sbuf *b, const char *s) { pc_buf_puts(b, s); }
 
 /* Next code point of UTF-8 text; invalid bytes read as U+FFFD, one byte at a time. */
 static unsigned utf8_next(const unsigned char **ps)
@@ -212,8 +190,7 @@ char *pc_synapse_json(const pc_synapse *s, size_t *len)
     size_t image_len = s->image ? strlen(s->image) : 0;
     put(&b, "", 0);
     if (!b.failed && image_len + 2048 > b.cap) { /* one allocation for the usual case */
-        char *p = realloc(b.p, image_len + 2048);
-        if (p) { b.p = p; b.cap = image_len + 2048; }
+        pc_buf_reserve(&b, image_len + 2048);
     }
     put(&b, "{", 1);
     put_key(&b, "name", 1), put_string(&b, PC_SYNAPSE_NAME);
@@ -230,11 +207,11 @@ char *pc_synapse_json(const pc_synapse *s, size_t *len)
     put_key(&b, "prediction", 0), put_float(&b, s->prediction);
     put(&b, "}", 1);
     if (bad || b.failed) {
-        free(b.p);
+        pc_buf_free(&b);
         return NULL;
     }
     if (len) *len = b.len;
-    return b.p;
+    return b.data;
 }
 
 /* ---- Python's int() / float() on header text --------------------------------------------- */

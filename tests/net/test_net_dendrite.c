@@ -191,14 +191,19 @@ static void stop(server *s)
     pthread_mutex_destroy(&s->mu);
 }
 
+/* A port that refuses connections and that nobody else can take meanwhile: the socket stays
+ * bound (never listening, so a connect gets ECONNREFUSED) until the test ends. Binding, closing
+ * and reusing the number would race with any other process picking the same ephemeral port. */
+static int refused_fd = -1;
 static int closed_port(void)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
+    if (refused_fd < 0) {
+        refused_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (refused_fd < 0 || bind(refused_fd, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+    }
+    getsockname(refused_fd, (struct sockaddr *)&a, &len);
     return ntohs(a.sin_port);
 }
 
@@ -588,5 +593,6 @@ int main(void)
     stopping = 1;
     for (int k = 0; k < K_COUNT; k++) stop(&servers[k]);
     free(image);
+    if (refused_fd >= 0) close(refused_fd);
     return done_testing();
 }

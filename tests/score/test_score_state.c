@@ -271,7 +271,9 @@ static void check_crash(void)
     snprintf(prevpath, sizeof prevpath, "%s.prev", path);
     unlink(path);
     unlink(prevpath);
-    srand((unsigned)time(NULL));
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    srand(seed);
+    diag("kill moments from seed %u", seed);
     uint64_t last = 0;
     int kills = 0, loaded = 0, good = 0, lost = 0, monotonic = 1, from_prev = 0, by_us = 0;
     /* kill until 50 kills have hit a child that had a state to lose (at most 150 rounds) */
