@@ -55,6 +55,9 @@ TESTS     :=
 BENCHES   :=
 ARCHIVES  :=
 archive = $(BUILD)/lib/lib$(1).a
+# objects of sources (fragments may use it for per-file flags, so it comes before them)
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
+      $(patsubst %.cu,$(BUILD)/obj/%.o,$(filter %.cu,$(1)))
 
 include core/module.mk
 include $(sort $(wildcard core/*/module.mk))
@@ -62,9 +65,6 @@ include $(sort $(wildcard plugins/*/*/module.mk))
 include $(sort $(wildcard tools/*/module.mk))
 include $(sort $(wildcard tests/module.mk tests/*/module.mk))
 include $(sort $(wildcard bench/module.mk bench/*/module.mk))
-
-obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
-      $(patsubst %.cu,$(BUILD)/obj/%.o,$(filter %.cu,$(1)))
 
 CORE_LIB  := $(BUILD)/libproctor.a
 CORE_OBJS := $(call obj,$(CORE_SRCS))
