@@ -1,96 +1,21 @@
 /* pc_bls_fp.c — arithmetic mod the BLS12-381 prime p in Montgomery form (R = 2^384).
  * Branch-free: carries and the final conditional subtraction are masks. */
 #include "crypto/pc_bls_field.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 #include <string.h>
 
 typedef unsigned __int128 u128;
 
 #define P pc_fp_modulus
-static const uint64_t N0 = 0x89f3fffcfffcfffdULL; /* -p^-1 mod 2^64 */
 
 void pc_fp_zero(pc_fp *r) { memset(r, 0, sizeof *r); }
 
-/* r = t - p if t >= p else t, for t < 2p given as 6 limbs plus a carry bit */
-static void reduce_once(uint64_t r[6], const uint64_t t[6], uint64_t carry)
-{
-    uint64_t s[6], borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 d = (u128)t[i] - P[i] - borrow;
-        s[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    /* keep t when the subtraction borrowed and there was no carry out */
-    uint64_t keep = 0 - (borrow & ~carry & 1);
-    for (int i = 0; i < 6; i++) r[i] = (t[i] & keep) | (s[i] & ~keep);
-}
-
-void pc_fp_add(pc_fp *r, const pc_fp *a, const pc_fp *b)
-{
-    uint64_t t[6], carry = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] + b->l[i] + carry;
-        t[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    reduce_once(r->l, t, carry);
-}
-
-void pc_fp_dbl(pc_fp *r, const pc_fp *a) { pc_fp_add(r, a, a); }
-
-void pc_fp_sub(pc_fp *r, const pc_fp *a, const pc_fp *b)
-{
-    uint64_t t[6], borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 d = (u128)a->l[i] - b->l[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    uint64_t mask = 0 - borrow, carry = 0; /* add p back when it borrowed */
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)t[i] + (P[i] & mask) + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-}
-
-void pc_fp_neg(pc_fp *r, const pc_fp *a)
-{
-    pc_fp z;
-    pc_fp_zero(&z);
-    pc_fp_sub(r, &z, a);
-}
-
-/* CIOS Montgomery multiplication. p < 2^382, so the running sum fits in 7 limbs and the
- * result is below 2p before the last subtraction. */
-void pc_fp_mul(pc_fp *r, const pc_fp *a, const pc_fp *b)
-{
-    uint64_t t[8] = {0};
-    for (int i = 0; i < 6; i++) {
-        uint64_t carry = 0;
-        for (int j = 0; j < 6; j++) {
-            u128 s = (u128)a->l[j] * b->l[i] + t[j] + carry;
-            t[j] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-        u128 s = (u128)t[6] + carry;
-        t[6] = (uint64_t)s;
-        t[7] = (uint64_t)(s >> 64);
-
-        uint64_t m = t[0] * N0;
-        s = (u128)m * P[0] + t[0];
-        carry = (uint64_t)(s >> 64);
-        for (int j = 1; j < 6; j++) {
-            s = (u128)m * P[j] + t[j] + carry;
-            t[j - 1] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-        s = (u128)t[6] + carry;
-        t[5] = (uint64_t)s;
-        t[6] = t[7] + (uint64_t)(s >> 64);
-    }
-    reduce_once(r->l, t, t[6]);
-}
+void pc_fp_add(pc_fp *r, const pc_fp *a, const pc_fp *b) { fpi_add(r, a, b); }
+void pc_fp_dbl(pc_fp *r, const pc_fp *a) { fpi_add(r, a, a); }
+void pc_fp_sub(pc_fp *r, const pc_fp *a, const pc_fp *b) { fpi_sub(r, a, b); }
+void pc_fp_neg(pc_fp *r, const pc_fp *a) { fpi_neg(r, a); }
+void pc_fp_mul(pc_fp *r, const pc_fp *a, const pc_fp *b) { fpi_mul(r, a, b); }
 
 void pc_fp_sqr(pc_fp *r, const pc_fp *a) { pc_fp_mul(r, a, a); }
 

@@ -2,6 +2,7 @@
  * needs beyond plain arithmetic: the Frobenius map, the sparse line product and the cyclotomic
  * squaring, and the GT byte layouts. */
 #include "crypto/pc_bls_field.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 #include <string.h>
 
@@ -9,16 +10,16 @@
 
 void pc_fp6_add(pc_fp6 *r, const pc_fp6 *a, const pc_fp6 *b)
 {
-    pc_fp2_add(&r->c0, &a->c0, &b->c0);
-    pc_fp2_add(&r->c1, &a->c1, &b->c1);
-    pc_fp2_add(&r->c2, &a->c2, &b->c2);
+    fp2i_add(&r->c0, &a->c0, &b->c0);
+    fp2i_add(&r->c1, &a->c1, &b->c1);
+    fp2i_add(&r->c2, &a->c2, &b->c2);
 }
 
 void pc_fp6_sub(pc_fp6 *r, const pc_fp6 *a, const pc_fp6 *b)
 {
-    pc_fp2_sub(&r->c0, &a->c0, &b->c0);
-    pc_fp2_sub(&r->c1, &a->c1, &b->c1);
-    pc_fp2_sub(&r->c2, &a->c2, &b->c2);
+    fp2i_sub(&r->c0, &a->c0, &b->c0);
+    fp2i_sub(&r->c1, &a->c1, &b->c1);
+    fp2i_sub(&r->c2, &a->c2, &b->c2);
 }
 
 void pc_fp6_neg(pc_fp6 *r, const pc_fp6 *a)
@@ -36,28 +37,28 @@ void pc_fp6_mul(pc_fp6 *r, const pc_fp6 *a, const pc_fp6 *b)
     pc_fp2_mul(&t1, &a->c1, &b->c1);
     pc_fp2_mul(&t2, &a->c2, &b->c2);
 
-    pc_fp2_add(&s, &a->c1, &a->c2);
-    pc_fp2_add(&u, &b->c1, &b->c2);
+    fp2i_add(&s, &a->c1, &a->c2);
+    fp2i_add(&u, &b->c1, &b->c2);
     pc_fp2_mul(&s, &s, &u);
-    pc_fp2_sub(&s, &s, &t1);
-    pc_fp2_sub(&s, &s, &t2);
+    fp2i_sub(&s, &s, &t1);
+    fp2i_sub(&s, &s, &t2);
     pc_fp2_mul_xi(&s, &s);
-    pc_fp2_add(&c0, &s, &t0);
+    fp2i_add(&c0, &s, &t0);
 
-    pc_fp2_add(&s, &a->c0, &a->c1);
-    pc_fp2_add(&u, &b->c0, &b->c1);
+    fp2i_add(&s, &a->c0, &a->c1);
+    fp2i_add(&u, &b->c0, &b->c1);
     pc_fp2_mul(&s, &s, &u);
-    pc_fp2_sub(&s, &s, &t0);
-    pc_fp2_sub(&s, &s, &t1);
+    fp2i_sub(&s, &s, &t0);
+    fp2i_sub(&s, &s, &t1);
     pc_fp2_mul_xi(&u, &t2);
-    pc_fp2_add(&c1, &s, &u);
+    fp2i_add(&c1, &s, &u);
 
-    pc_fp2_add(&s, &a->c0, &a->c2);
-    pc_fp2_add(&u, &b->c0, &b->c2);
+    fp2i_add(&s, &a->c0, &a->c2);
+    fp2i_add(&u, &b->c0, &b->c2);
     pc_fp2_mul(&s, &s, &u);
-    pc_fp2_sub(&s, &s, &t0);
-    pc_fp2_sub(&s, &s, &t2);
-    pc_fp2_add(&c2, &s, &t1);
+    fp2i_sub(&s, &s, &t0);
+    fp2i_sub(&s, &s, &t2);
+    fp2i_add(&c2, &s, &t1);
 
     r->c0 = c0;
     r->c1 = c1;
@@ -71,23 +72,23 @@ void pc_fp6_sqr(pc_fp6 *r, const pc_fp6 *a)
     pc_fp2_sqr(&s0, &a->c0);
     pc_fp2_mul(&s1, &a->c0, &a->c1);
     pc_fp2_dbl(&s1, &s1);
-    pc_fp2_sub(&t, &a->c0, &a->c1);
-    pc_fp2_add(&t, &t, &a->c2);
+    fp2i_sub(&t, &a->c0, &a->c1);
+    fp2i_add(&t, &t, &a->c2);
     pc_fp2_sqr(&s2, &t);
     pc_fp2_mul(&s3, &a->c1, &a->c2);
     pc_fp2_dbl(&s3, &s3);
     pc_fp2_sqr(&s4, &a->c2);
 
     pc_fp2_mul_xi(&t, &s3);
-    pc_fp2_add(&r->c0, &s0, &t);
+    fp2i_add(&r->c0, &s0, &t);
     pc_fp2_mul_xi(&t, &s4);
-    pc_fp2_add(&t, &t, &s1);
+    fp2i_add(&t, &t, &s1);
     /* c2 = s1 + s2 + s3 - s0 - s4, computed before c1 overwrites anything it reads */
     pc_fp2 c2;
-    pc_fp2_add(&c2, &s1, &s2);
-    pc_fp2_add(&c2, &c2, &s3);
-    pc_fp2_sub(&c2, &c2, &s0);
-    pc_fp2_sub(&c2, &c2, &s4);
+    fp2i_add(&c2, &s1, &s2);
+    fp2i_add(&c2, &c2, &s3);
+    fp2i_sub(&c2, &c2, &s0);
+    fp2i_sub(&c2, &c2, &s4);
     r->c1 = t;
     r->c2 = c2;
 }
@@ -108,21 +109,21 @@ void pc_fp6_inv(pc_fp6 *r, const pc_fp6 *a)
     pc_fp2_sqr(&c0, &a->c0); /* c0 = a0^2 - xi a1 a2 */
     pc_fp2_mul(&t, &a->c1, &a->c2);
     pc_fp2_mul_xi(&t, &t);
-    pc_fp2_sub(&c0, &c0, &t);
+    fp2i_sub(&c0, &c0, &t);
     pc_fp2_sqr(&c1, &a->c2); /* c1 = xi a2^2 - a0 a1 */
     pc_fp2_mul_xi(&c1, &c1);
     pc_fp2_mul(&t, &a->c0, &a->c1);
-    pc_fp2_sub(&c1, &c1, &t);
+    fp2i_sub(&c1, &c1, &t);
     pc_fp2_sqr(&c2, &a->c1); /* c2 = a1^2 - a0 a2 */
     pc_fp2_mul(&t, &a->c0, &a->c2);
-    pc_fp2_sub(&c2, &c2, &t);
+    fp2i_sub(&c2, &c2, &t);
     /* n = a0 c0 + xi (a2 c1 + a1 c2) */
     pc_fp2_mul(&n, &a->c2, &c1);
     pc_fp2_mul(&t, &a->c1, &c2);
-    pc_fp2_add(&n, &n, &t);
+    fp2i_add(&n, &n, &t);
     pc_fp2_mul_xi(&n, &n);
     pc_fp2_mul(&t, &a->c0, &c0);
-    pc_fp2_add(&n, &n, &t);
+    fp2i_add(&n, &n, &t);
     pc_fp2_inv(&n, &n);
     pc_fp2_mul(&r->c0, &c0, &n);
     pc_fp2_mul(&r->c1, &c1, &n);
@@ -227,14 +228,14 @@ static void fp6_mul_01(pc_fp6 *r, const pc_fp6 *x, const pc_fp2 *a0, const pc_fp
     pc_fp2_mul(&t1, &x->c1, a1);
     pc_fp2_mul(&c0, &x->c2, a1); /* c0 = t0 + xi x2 a1 */
     pc_fp2_mul_xi(&c0, &c0);
-    pc_fp2_add(&c0, &c0, &t0);
-    pc_fp2_add(&s, &x->c0, &x->c1); /* c1 = (x0 + x1)(a0 + a1) - t0 - t1 */
-    pc_fp2_add(&u, a0, a1);
+    fp2i_add(&c0, &c0, &t0);
+    fp2i_add(&s, &x->c0, &x->c1); /* c1 = (x0 + x1)(a0 + a1) - t0 - t1 */
+    fp2i_add(&u, a0, a1);
     pc_fp2_mul(&c1, &s, &u);
-    pc_fp2_sub(&c1, &c1, &t0);
-    pc_fp2_sub(&c1, &c1, &t1);
+    fp2i_sub(&c1, &c1, &t0);
+    fp2i_sub(&c1, &c1, &t1);
     pc_fp2_mul(&c2, &x->c2, a0); /* c2 = t1 + x2 a0 */
-    pc_fp2_add(&c2, &c2, &t1);
+    fp2i_add(&c2, &c2, &t1);
     r->c0 = c0;
     r->c1 = c1;
     r->c2 = c2;
@@ -261,7 +262,7 @@ void pc_fp12_mul_line(pc_fp12 *f, const pc_fp2 *a0, const pc_fp2 *a1, const pc_f
     fp6_mul_01(&t0, &f->c0, a0, a1);
     fp6_mul_1(&t1, &f->c1, b1);
     pc_fp6_add(&s, &f->c0, &f->c1);
-    pc_fp2_add(&ab, a1, b1);
+    fp2i_add(&ab, a1, b1);
     fp6_mul_01(&s, &s, a0, &ab);
     pc_fp6_sub(&s, &s, &t0);
     pc_fp6_sub(&f->c1, &s, &t1);
@@ -275,29 +276,29 @@ static void fp4_sqr(pc_fp2 *rx, pc_fp2 *ry, const pc_fp2 *x, const pc_fp2 *y)
     pc_fp2 t0, t1, s;
     pc_fp2_sqr(&t0, x);
     pc_fp2_sqr(&t1, y);
-    pc_fp2_add(&s, x, y);
+    fp2i_add(&s, x, y);
     pc_fp2_sqr(&s, &s);
-    pc_fp2_sub(&s, &s, &t0);
-    pc_fp2_sub(ry, &s, &t1);
+    fp2i_sub(&s, &s, &t0);
+    fp2i_sub(ry, &s, &t1);
     pc_fp2_mul_xi(&t1, &t1);
-    pc_fp2_add(rx, &t0, &t1);
+    fp2i_add(rx, &t0, &t1);
 }
 
 /* 3 s - 2 g  and  3 s + 2 g, for one Fp2 coordinate */
 static void three_minus_two(pc_fp2 *r, const pc_fp2 *s, const pc_fp2 *g)
 {
     pc_fp2 t;
-    pc_fp2_sub(&t, s, g);
+    fp2i_sub(&t, s, g);
     pc_fp2_dbl(&t, &t);
-    pc_fp2_add(r, &t, s);
+    fp2i_add(r, &t, s);
 }
 
 static void three_plus_two(pc_fp2 *r, const pc_fp2 *s, const pc_fp2 *g)
 {
     pc_fp2 t;
-    pc_fp2_add(&t, s, g);
+    fp2i_add(&t, s, g);
     pc_fp2_dbl(&t, &t);
-    pc_fp2_add(r, &t, s);
+    fp2i_add(r, &t, s);
 }
 
 /* Granger–Scott: Fp12 seen as Fp4[z]/(z^3 - t) with t = w^3, z = w, so a = g0 + g1 z + g2 z^2

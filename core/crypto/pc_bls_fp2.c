@@ -1,5 +1,6 @@
 /* pc_bls_fp2.c — Fp2 = Fp[u] / (u^2 + 1). */
 #include "crypto/pc_bls_field.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 #include <string.h>
 
@@ -13,20 +14,20 @@ void pc_fp2_one(pc_fp2 *r)
 
 void pc_fp2_add(pc_fp2 *r, const pc_fp2 *a, const pc_fp2 *b)
 {
-    pc_fp_add(&r->c0, &a->c0, &b->c0);
-    pc_fp_add(&r->c1, &a->c1, &b->c1);
+    fpi_add(&r->c0, &a->c0, &b->c0);
+    fpi_add(&r->c1, &a->c1, &b->c1);
 }
 
 void pc_fp2_sub(pc_fp2 *r, const pc_fp2 *a, const pc_fp2 *b)
 {
-    pc_fp_sub(&r->c0, &a->c0, &b->c0);
-    pc_fp_sub(&r->c1, &a->c1, &b->c1);
+    fpi_sub(&r->c0, &a->c0, &b->c0);
+    fpi_sub(&r->c1, &a->c1, &b->c1);
 }
 
 void pc_fp2_neg(pc_fp2 *r, const pc_fp2 *a)
 {
-    pc_fp_neg(&r->c0, &a->c0);
-    pc_fp_neg(&r->c1, &a->c1);
+    fpi_neg(&r->c0, &a->c0);
+    fpi_neg(&r->c1, &a->c1);
 }
 
 void pc_fp2_dbl(pc_fp2 *r, const pc_fp2 *a) { pc_fp2_add(r, a, a); }
@@ -34,46 +35,35 @@ void pc_fp2_dbl(pc_fp2 *r, const pc_fp2 *a) { pc_fp2_add(r, a, a); }
 void pc_fp2_conj(pc_fp2 *r, const pc_fp2 *a)
 {
     r->c0 = a->c0;
-    pc_fp_neg(&r->c1, &a->c1);
+    fpi_neg(&r->c1, &a->c1);
 }
 
-/* Karatsuba: three Fp multiplications */
-void pc_fp2_mul(pc_fp2 *r, const pc_fp2 *a, const pc_fp2 *b)
-{
-    pc_fp t0, t1, sa, sb;
-    pc_fp_mul(&t0, &a->c0, &b->c0);
-    pc_fp_mul(&t1, &a->c1, &b->c1);
-    pc_fp_add(&sa, &a->c0, &a->c1);
-    pc_fp_add(&sb, &b->c0, &b->c1);
-    pc_fp_mul(&sa, &sa, &sb);
-    pc_fp_sub(&r->c0, &t0, &t1);
-    pc_fp_sub(&sa, &sa, &t0);
-    pc_fp_sub(&r->c1, &sa, &t1);
-}
+/* Karatsuba with lazy reduction (pc_bls_fp_inline.h) */
+void pc_fp2_mul(pc_fp2 *r, const pc_fp2 *a, const pc_fp2 *b) { fp2i_mul(r, a, b); }
 
 /* (a0 + a1)(a0 - a1) + 2 a0 a1 u */
 void pc_fp2_sqr(pc_fp2 *r, const pc_fp2 *a)
 {
     pc_fp s, d, m;
-    pc_fp_add(&s, &a->c0, &a->c1);
-    pc_fp_sub(&d, &a->c0, &a->c1);
-    pc_fp_mul(&m, &a->c0, &a->c1);
-    pc_fp_mul(&r->c0, &s, &d);
-    pc_fp_add(&r->c1, &m, &m);
+    fpi_add(&s, &a->c0, &a->c1);
+    fpi_sub(&d, &a->c0, &a->c1);
+    fpi_mul(&m, &a->c0, &a->c1);
+    fpi_mul(&r->c0, &s, &d);
+    fpi_add(&r->c1, &m, &m);
 }
 
 void pc_fp2_mul_fp(pc_fp2 *r, const pc_fp2 *a, const pc_fp *b)
 {
-    pc_fp_mul(&r->c0, &a->c0, b);
-    pc_fp_mul(&r->c1, &a->c1, b);
+    fpi_mul(&r->c0, &a->c0, b);
+    fpi_mul(&r->c1, &a->c1, b);
 }
 
 /* (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u */
 void pc_fp2_mul_xi(pc_fp2 *r, const pc_fp2 *a)
 {
     pc_fp t;
-    pc_fp_sub(&t, &a->c0, &a->c1);
-    pc_fp_add(&r->c1, &a->c0, &a->c1);
+    fpi_sub(&t, &a->c0, &a->c1);
+    fpi_add(&r->c1, &a->c0, &a->c1);
     r->c0 = t;
 }
 
@@ -82,11 +72,11 @@ void pc_fp2_inv(pc_fp2 *r, const pc_fp2 *a)
     pc_fp n, t;
     pc_fp_sqr(&n, &a->c0);
     pc_fp_sqr(&t, &a->c1);
-    pc_fp_add(&n, &n, &t);
+    fpi_add(&n, &n, &t);
     pc_fp_inv(&n, &n);
-    pc_fp_mul(&r->c0, &a->c0, &n);
-    pc_fp_mul(&t, &a->c1, &n);
-    pc_fp_neg(&r->c1, &t);
+    fpi_mul(&r->c0, &a->c0, &n);
+    fpi_mul(&t, &a->c1, &n);
+    fpi_neg(&r->c1, &t);
 }
 
 static void fp2_pow(pc_fp2 *r, const pc_fp2 *a, const uint64_t e[6])
@@ -127,7 +117,7 @@ int pc_fp2_sqrt(pc_fp2 *r, const pc_fp2 *a)
     pc_fp2_one(&one);
     pc_fp2_neg(&minus_one, &one);
     /* alpha = -1: the root is u * x0 */
-    pc_fp_neg(&xa.c0, &x0.c1);
+    fpi_neg(&xa.c0, &x0.c1);
     xa.c1 = x0.c0;
     pc_fp2_add(&b, &one, &alpha);
     fp2_pow(&b, &b, pc_fp_exp_legendre);

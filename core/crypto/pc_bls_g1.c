@@ -1,6 +1,7 @@
 /* pc_bls_g1.c — G1 = E(Fp): y^2 = x^3 + 4; group law (pc_bls_point.inc) and the 48-byte
  * compressed encoding. */
 #include "crypto/pc_bls.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,10 +9,10 @@
 #define PT pc_g1
 #define FE pc_fp
 #define NAME(x) pc_g1_##x
-#define FE_ADD pc_fp_add
-#define FE_SUB pc_fp_sub
-#define FE_MUL pc_fp_mul
-#define FE_SQR pc_fp_sqr
+#define FE_ADD fpi_add
+#define FE_SUB fpi_sub
+#define FE_MUL fpi_mul
+#define FE_SQR(r, a) fpi_mul((r), (a), (a))
 #define FE_NEG pc_fp_neg
 #define FE_INV pc_fp_inv
 #define FE_EQ pc_fp_eq

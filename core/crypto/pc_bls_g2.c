@@ -1,6 +1,7 @@
 /* pc_bls_g2.c — G2 = E'(Fp2): y^2 = x^3 + 4(u + 1); group law (pc_bls_point.inc) and the
  * 96-byte compressed encoding (x.c1 then x.c0, big-endian). */
 #include "crypto/pc_bls.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,8 +9,8 @@
 #define PT pc_g2
 #define FE pc_fp2
 #define NAME(x) pc_g2_##x
-#define FE_ADD pc_fp2_add
-#define FE_SUB pc_fp2_sub
+#define FE_ADD fp2i_add
+#define FE_SUB fp2i_sub
 #define FE_MUL pc_fp2_mul
 #define FE_SQR pc_fp2_sqr
 #define FE_NEG pc_fp2_neg

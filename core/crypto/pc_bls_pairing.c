@@ -10,6 +10,7 @@
  * Hayasaka and Teruya, 3 (p^4 - p^2 + 1) / r = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3, which makes
  * the result the cube of the textbook pairing — the value arkworks and @noble/curves give. */
 #include "crypto/pc_bls.h"
+#include "crypto/pc_bls_fp_inline.h"
 
 static const uint64_t X_ABS = 0xd201000000010000ULL; /* x = -X_ABS */
 
@@ -25,32 +26,32 @@ static void line_dbl(pc_g2 *t, pc_fp2 *a0, pc_fp2 *a1, pc_fp2 *b1, const pc_fp *
     pc_fp2_mul_xi(&e, &c); /* e = 3b' c = 12 (1 + u) c */
     pc_fp2_dbl(&e, &e);
     pc_fp2_dbl(&e, &e);
-    pc_fp2_add(&t0, &e, &e);
-    pc_fp2_add(&e, &t0, &e);
-    pc_fp2_add(&f, &e, &e);
-    pc_fp2_add(&f, &f, &e);
-    pc_fp2_add(&g, &b, &f);
+    fp2i_add(&t0, &e, &e);
+    fp2i_add(&e, &t0, &e);
+    fp2i_add(&f, &e, &e);
+    fp2i_add(&f, &f, &e);
+    fp2i_add(&g, &b, &f);
     pc_fp2_mul_fp(&g, &g, &pc_fp_half);
-    pc_fp2_add(&h, &t->y, &t->z);
+    fp2i_add(&h, &t->y, &t->z);
     pc_fp2_sqr(&h, &h);
-    pc_fp2_add(&t0, &b, &c);
-    pc_fp2_sub(&h, &h, &t0);
+    fp2i_add(&t0, &b, &c);
+    fp2i_sub(&h, &h, &t0);
 
-    pc_fp2_sub(a0, &e, &b);
+    fp2i_sub(a0, &e, &b);
     pc_fp2_sqr(&t0, &t->x);
-    pc_fp2_add(a1, &t0, &t0);
-    pc_fp2_add(a1, a1, &t0);
+    fp2i_add(a1, &t0, &t0);
+    fp2i_add(a1, a1, &t0);
     pc_fp2_mul_fp(a1, a1, xp);
     pc_fp2_mul_fp(b1, &h, yp);
     pc_fp2_neg(b1, b1);
 
-    pc_fp2_sub(&t0, &b, &f);
+    fp2i_sub(&t0, &b, &f);
     pc_fp2_mul(&t->x, &a, &t0);
     pc_fp2_sqr(&g, &g);
     pc_fp2_sqr(&t0, &e);
-    pc_fp2_sub(&g, &g, &t0);
+    fp2i_sub(&g, &g, &t0);
     pc_fp2_dbl(&t0, &t0);
-    pc_fp2_sub(&t->y, &g, &t0);
+    fp2i_sub(&t->y, &g, &t0);
     pc_fp2_mul(&t->z, &b, &h);
 }
 
@@ -61,13 +62,13 @@ static void line_add(pc_g2 *t, const pc_fp2 *xq, const pc_fp2 *yq, pc_fp2 *a0, p
 {
     pc_fp2 th, la, c, d, e, f, g, h, t0;
     pc_fp2_mul(&t0, yq, &t->z);
-    pc_fp2_sub(&th, &t->y, &t0);
+    fp2i_sub(&th, &t->y, &t0);
     pc_fp2_mul(&t0, xq, &t->z);
-    pc_fp2_sub(&la, &t->x, &t0);
+    fp2i_sub(&la, &t->x, &t0);
 
     pc_fp2_mul(a0, &th, xq);
     pc_fp2_mul(&t0, &la, yq);
-    pc_fp2_sub(a0, a0, &t0);
+    fp2i_sub(a0, a0, &t0);
     pc_fp2_mul_fp(a1, &th, xp);
     pc_fp2_neg(a1, a1);
     pc_fp2_mul_fp(b1, &la, yp);
@@ -77,14 +78,14 @@ static void line_add(pc_g2 *t, const pc_fp2 *xq, const pc_fp2 *yq, pc_fp2 *a0, p
     pc_fp2_mul(&e, &d, &la);
     pc_fp2_mul(&f, &t->z, &c);
     pc_fp2_mul(&g, &t->x, &d);
-    pc_fp2_add(&h, &e, &f);
-    pc_fp2_sub(&h, &h, &g);
-    pc_fp2_sub(&h, &h, &g);
+    fp2i_add(&h, &e, &f);
+    fp2i_sub(&h, &h, &g);
+    fp2i_sub(&h, &h, &g);
     pc_fp2_mul(&t->x, &la, &h);
-    pc_fp2_sub(&t0, &g, &h);
+    fp2i_sub(&t0, &g, &h);
     pc_fp2_mul(&t0, &t0, &th);
     pc_fp2_mul(&c, &t->y, &e);
-    pc_fp2_sub(&t->y, &t0, &c);
+    fp2i_sub(&t->y, &t0, &c);
     pc_fp2_mul(&t->z, &t->z, &e);
 }
 
