@@ -7,3 +7,5 @@ CORE_SRCS += core/crypto/keccak.c core/crypto/strobe.c core/crypto/merlin.c \
 CORE_SRCS += core/crypto/pc_bls_consts.c core/crypto/pc_bls_fp.c core/crypto/pc_bls_fp2.c \
              core/crypto/pc_bls_fp12.c core/crypto/pc_bls_g1.c core/crypto/pc_bls_g2.c \
              core/crypto/pc_bls_fr.c core/crypto/pc_bls_h2c.c core/crypto/pc_bls_pairing.c
+CORE_SRCS += core/crypto/pc_tle.c
+CORE_LIBS += -lcrypto
