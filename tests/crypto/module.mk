@@ -6,3 +6,8 @@ test_sr25519_SRCS := tests/crypto/test_sr25519.c
 test_ss58_SRCS := tests/crypto/test_ss58.c
 test_wallet_SRCS := tests/crypto/test_wallet.c
 test_sr25519_interop_SRCS := tests/crypto/test_sr25519_interop.c
+# BLS12-381 + drand timelock: RFC 9380 vectors, quicknet vector, hostile encodings, round trips;
+# and interop with @noble/curves (npm, installed into $(BUILD)/npm-bls).
+TESTS += test_bls test_bls_interop
+test_bls_SRCS := tests/crypto/test_bls.c
+test_bls_interop_SRCS := tests/crypto/test_bls_interop.c
