@@ -23,8 +23,9 @@
 #define MINERS 256
 #define STEPS 25
 
-/* A few 1920x1080 JPEGs (gradients) so local_folder has something real to import. */
-static void make_images(const char *dir)
+/* A few JPEGs (gradients, 1920x1080 or BENCH_LOOP_SIZE=WxH) so local_folder has something real
+ * to import. */
+static void make_images(const char *dir, int w, int h)
 {
     char path[4400], err[256];
     snprintf(path, sizeof path, "%s/roadwork", dir);
@@ -33,11 +34,11 @@ static void make_images(const char *dir)
     pc_mkdirs(path);
     for (int i = 0; i < 8; i++) {
         proctor_image img;
-        pc_image_alloc(&img, 1920, 1080, 3, err, sizeof err);
+        pc_image_alloc(&img, w, h, 3, err, sizeof err);
         for (int y = 0; y < img.height; y++)
             for (int x = 0; x < img.width; x++) {
                 uint8_t *p = img.pixels + y * img.stride + x * 3;
-                p[0] = (uint8_t)(x * 255 / 1920), p[1] = (uint8_t)(y * 255 / 1080), p[2] = (uint8_t)(i * 30);
+                p[0] = (uint8_t)(x * 255 / w), p[1] = (uint8_t)(y * 255 / h), p[2] = (uint8_t)(i * 30);
             }
         void *jpg;
         size_t len;
@@ -61,7 +62,13 @@ int main(void)
     char *tmp = pc_demo_mkdtemp("bench-loop");
     char images[4200], yaml_path[4200];
     snprintf(images, sizeof images, "%s/images", tmp);
-    make_images(images);
+    int w = 1920, h = 1080;
+    const char *size = getenv("BENCH_LOOP_SIZE");
+    if (size && (sscanf(size, "%dx%d", &w, &h) != 2 || w < 16 || h < 16 || w > 8000 || h > 8000)) {
+        fprintf(stderr, "bench_loop: BENCH_LOOP_SIZE=%s: expected WxH, e.g. 4000x3000\n", size);
+        return 2;
+    }
+    make_images(images, w, h);
     /* one demo_miner process serving 256 ports, each answering after 50 ms */
     /* --random: the miners answer without decoding, so the bench measures the validator side */
     const char *args[] = {"--count", "256", "--latency", "50", "--random", NULL};
@@ -135,13 +142,15 @@ int main(void)
     snprintf(audit, sizeof audit, "%s/state/audit.jsonl", tmp);
     size_t alen = 0;
     char *text = pc_read_file(audit, 64u << 20, &alen);
-    double ms[STEPS];
+    double ms[STEPS], tick[STEPS];
     int n = 0, answered_min = MINERS;
     for (char *save = NULL, *l = text ? strtok_r(text, "\n", &save) : NULL; l && n < STEPS; l = strtok_r(NULL, "\n", &save)) {
         cJSON *doc = cJSON_Parse(l);
         const cJSON *d = cJSON_GetObjectItem(doc, "dispatch_to_scored_ms");
         const cJSON *m = cJSON_GetObjectItem(doc, "miners");
+        const cJSON *t = cJSON_GetObjectItem(doc, "tick_to_dispatch_ms");
         if (cJSON_IsNumber(d)) {
+            tick[n] = cJSON_IsNumber(t) ? t->valuedouble : -1;
             ms[n++] = d->valuedouble;
             int answered = 0;
             const cJSON *x;
@@ -156,9 +165,13 @@ int main(void)
         return 1;
     }
     bench_sort(ms, (size_t)n);
+    bench_sort(tick, (size_t)n);
     printf("challenge to %d loopback miners (50 ms each): dispatch->scored median %.1f ms, "
            "min %.1f, max %.1f over %d challenges (target <= 70 ms); fewest answers %d/%d\n",
            MINERS, ms[n / 2], ms[0], ms[n - 1], n, answered_min, MINERS);
+    /* the first challenge prepares at its tick (nothing was prepared before it) */
+    printf("tick->dispatch (%dx%d photos): median %.2f ms, min %.2f, max %.2f over %d challenges\n", w, h,
+           tick[n / 2], tick[0], tick[n - 1], n);
     printf("proctor run (local_folder + natix scorer + %d miners): validator process peak RSS %.1f MB "
            "(target <= 30 MB); largest process of the tree incl. workers %.1f MB\n",
            MINERS, hwm_kb / 1024.0, ru.ru_maxrss / 1024.0);

@@ -311,7 +311,47 @@ double pc_loop_score(const pc_loop *lp, int uid)
     return uid >= 0 && (size_t)uid < lp->scores.n ? lp->scores.score[uid] : 0;
 }
 
-/* ---- one challenge ------------------------------------------------------------------------ */
+/* ---- one challenge: draw -> prepare -> ask -> score -> record ------------------------------ */
+
+/* One challenge as it moves through the steps. Each step fills its own part; challenge_free
+ * releases whatever was filled. */
+typedef struct challenge {
+    /* draw */
+    uint64_t id, seed, aug_seed;
+    double t_start;
+    int label;
+    proctor_cache_kind drawn, served;
+    pc_rng pick_rng; /* the challenge RNG's state where the item is sampled */
+    /* prepare */
+    int skipped;      /* no image: nothing to ask */
+    int have_item;    /* an item was found (a skip with an item is a preparation failure) */
+    char *item_path;
+    char error[512];  /* why the preparation failed */
+    char *b64;
+    pc_augment_params params;
+    cJSON *prep;      /* the preparation record for the audit line */
+    /* ask */
+    size_t n;
+    int *uids;
+    pc_dendrite_result *results;
+    double t_tick, t_dispatch, t_answered, t_now; /* t_tick: the step began (monotonic) */
+    /* score */
+    proctor_response *responses;
+    double *combined;
+    double t_scored;
+} challenge;
+
+static void challenge_free(challenge *c)
+{
+    free(c->item_path);
+    free(c->b64);
+    cJSON_Delete(c->prep);
+    free(c->uids);
+    free(c->results);
+    free(c->responses);
+    free(c->combined);
+    memset(c, 0, sizeof *c);
+}
 
 static const proctor_cache_kind fallback_order[3] = {PROCTOR_CACHE_REAL, PROCTOR_CACHE_T2I,
                                                      PROCTOR_CACHE_I2I};
@@ -373,6 +413,129 @@ static char *prepare_image(pc_loop *lp, const char *path, const char *sidecar, u
     return b64;
 }
 
+/* draw: the seed, then from it the label, real/synthetic, t2i/i2i and the augmentation seed. */
+static void challenge_draw(pc_loop *lp, challenge *c)
+{
+    const pc_settings *ch = &lp->p->challenge;
+    memset(c, 0, sizeof *c);
+    c->id = lp->step + 1;
+    c->seed = pc_rng_next(&lp->master);
+    pc_rng r;
+    pc_rng_seed(&r, c->seed);
+    c->t_start = pc_wall_s();
+    c->label = pc_rng_uniform(&r) < pc_settings_double(ch, "roadwork_prob") ? 1 : 0;
+    int fake = pc_rng_uniform(&r) < pc_settings_double(ch, "fake_prob");
+    int i2i = pc_rng_uniform(&r) < pc_settings_double(ch, "i2i_prob");
+    c->drawn = !fake ? PROCTOR_CACHE_REAL : (i2i ? PROCTOR_CACHE_I2I : PROCTOR_CACHE_T2I);
+    c->served = c->drawn;
+    c->aug_seed = pc_rng_next(&r);
+    c->pick_rng = r;
+}
+
+/* prepare: the item from the caches, then the image the miners are shown. */
+static void challenge_prepare(pc_loop *lp, challenge *c)
+{
+    pc_rng r = c->pick_rng;
+    proctor_item *item = pick_item(lp, &r, c->label, c->drawn, &c->served);
+    if (!item) {
+        c->skipped = 1;
+        return;
+    }
+    c->have_item = 1;
+    if (!(c->item_path = strdup(item->path))) {
+        snprintf(c->error, sizeof c->error, "out of memory");
+    } else {
+        c->b64 = prepare_image(lp, item->path, item->sidecar_json, c->aug_seed, &c->params, &c->prep, c->error,
+                               sizeof c->error);
+        if (c->b64 && !c->prep) c->prep = pc_augment_params_json(&c->params);
+    }
+    pc_item_free(item);
+    if (!c->b64) c->skipped = 1;
+}
+
+/* ask: miners from the deck, all queried at once. -1 when out of memory. */
+static int challenge_ask(pc_loop *lp, challenge *c)
+{
+    char err[512];
+    size_t want = (size_t)pc_settings_int(&lp->p->miners, "sample_size");
+    if (!(c->uids = calloc(want + 1, sizeof *c->uids))) return -1;
+    c->n = lp->deck_ready ? pc_deck_deal(&lp->deck, want, c->uids) : 0;
+    pc_axon_target *targets = calloc(c->n + 1, sizeof *targets);
+    c->results = calloc(c->n + 1, sizeof *c->results);
+    if (!targets || !c->results) {
+        free(targets);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const pc_neuron *nn = pc_metagraph_find(&lp->mg, c->uids[i]);
+        targets[i] = (pc_axon_target){nn->ip, nn->port, nn->hotkey[0] ? nn->hotkey : NULL};
+    }
+    c->t_dispatch = pc_mono_s();
+    if (c->n && pc_dendrite_query(lp->dendrite, targets, c->n, c->b64, c->results, err, sizeof err) != 0) {
+        pc_warn("challenge: miners not asked: %s", err);
+        for (size_t i = 0; i < c->n; i++)
+            c->results[i] = (pc_dendrite_result){.prediction = -1, .reason = "not sent"};
+    }
+    c->t_answered = pc_mono_s();
+    c->t_now = pc_wall_s();
+    free(targets);
+    return 0;
+}
+
+/* score: history, every scorer, the weighted reward, the EMA scores. -1 when out of memory. */
+static int challenge_score(pc_loop *lp, challenge *c)
+{
+    char err[512];
+    size_t n = c->n;
+    c->responses = calloc(n + 1, sizeof *c->responses);
+    c->combined = calloc(n + 1, sizeof *c->combined);
+    proctor_history *views = calloc(n + 1, sizeof *views);
+    int64_t *uid64 = calloc(n + 1, sizeof *uid64);
+    double **per_scorer = calloc(lp->scorer_count, sizeof *per_scorer);
+    int rc = -1;
+    if (!c->responses || !c->combined || !views || !uid64 || !per_scorer) goto done;
+    proctor_challenge chal = {c->id, c->label, pc_cache_kind_name(c->served), c->t_now};
+    for (size_t i = 0; i < n; i++) {
+        const pc_neuron *nn = pc_metagraph_find(&lp->mg, c->uids[i]);
+        double pred = c->results[i].prediction;
+        if (!isfinite(pred)) pred = -1;
+        proctor_history_entry e = {pred, c->label, c->t_now, c->results[i].latency_s};
+        int reset = 0;
+        if (pc_history_append(lp->history, c->uids[i], nn->hotkey, &e, &reset, err, sizeof err) != 0)
+            pc_warn("history: %s", err);
+        c->responses[i] = (proctor_response){c->uids[i], nn->hotkey, pred, c->results[i].latency_s};
+        uid64[i] = c->uids[i];
+    }
+    for (size_t i = 0; i < n; i++) views[i] = pc_history_view(lp->history, c->uids[i]);
+    for (size_t k = 0; k < lp->scorer_count; k++) {
+        if (!(per_scorer[k] = calloc(n + 1, sizeof **per_scorer))) goto done;
+        pc_live *s = &lp->scorers[k];
+        pc_ctx_clear_error(s->ctx);
+        proctor_status st = ((const proctor_scorer_ops *)s->def->plugin->desc->ops)
+                                ->score(s->state, &chal, c->responses, views, n, per_scorer[k]);
+        if (st != PROCTOR_OK) {
+            pc_warn("scorer %s: %s; its rewards count as 0 this time", s->def->name, pc_live_error(s, st));
+            memset(per_scorer[k], 0, n * sizeof **per_scorer);
+        }
+    }
+    if (n && pc_rewards_combine((const double *const *)per_scorer, lp->scorer_weights, lp->scorer_count, n,
+                                c->combined, err, sizeof err) != 0) {
+        pc_warn("rewards: %s", err);
+        memset(c->combined, 0, n * sizeof *c->combined);
+    }
+    if (pc_scores_update(&lp->scores, uid64, c->combined, n, lp->validator, err, sizeof err) != 0)
+        pc_warn("scores: %s", err);
+    c->t_scored = pc_mono_s();
+    rc = 0;
+done:
+    if (per_scorer)
+        for (size_t k = 0; k < lp->scorer_count; k++) free(per_scorer[k]);
+    free(per_scorer);
+    free(uid64);
+    free(views);
+    return rc;
+}
+
 static void audit(pc_loop *lp, cJSON *line)
 {
     char *text = cJSON_PrintUnformatted(line);
@@ -384,205 +547,138 @@ static void audit(pc_loop *lp, cJSON *line)
     free(text);
 }
 
-/* A skipped challenge still takes a step (saved), so audit ids stay unique across restarts. */
-static void skip_step(pc_loop *lp)
+/* The audit line's head: what was drawn and, when an item was found, which. */
+static cJSON *audit_head(const challenge *c)
 {
-    char err[512];
-    lp->step++;
-    if (pc_state_save(lp->state_path, lp->step, &lp->scores, lp->history, err, sizeof err) != 0)
-        pc_error("state not saved: %s", err);
-}
-
-int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
-{
-    const pc_settings *ch = &lp->p->challenge;
-    uint64_t seed = pc_rng_next(&lp->master);
-    pc_rng r;
-    pc_rng_seed(&r, seed);
-    double t_start = pc_wall_s();
-    int label = pc_rng_uniform(&r) < pc_settings_double(ch, "roadwork_prob") ? 1 : 0;
-    int fake = pc_rng_uniform(&r) < pc_settings_double(ch, "fake_prob");
-    int i2i = pc_rng_uniform(&r) < pc_settings_double(ch, "i2i_prob");
-    proctor_cache_kind drawn = !fake ? PROCTOR_CACHE_REAL : (i2i ? PROCTOR_CACHE_I2I : PROCTOR_CACHE_T2I);
-    proctor_cache_kind served = drawn;
-    uint64_t aug_seed = pc_rng_next(&r);
-    pc_challenge_result res = {.step = lp->step + 1, .label = label, .level = -1, .marks = lp->marks};
-    snprintf(res.kind, sizeof res.kind, "%s", pc_cache_kind_name(drawn));
-
     cJSON *line = cJSON_CreateObject();
     char seedtext[24];
-    snprintf(seedtext, sizeof seedtext, "%llu", (unsigned long long)seed);
-    cJSON_AddNumberToObject(line, "id", (double)(lp->step + 1));
+    snprintf(seedtext, sizeof seedtext, "%llu", (unsigned long long)c->seed);
+    cJSON_AddNumberToObject(line, "id", (double)c->id);
     cJSON_AddStringToObject(line, "seed", seedtext);
-    cJSON_AddNumberToObject(line, "time", t_start);
-    cJSON_AddStringToObject(line, "drawn", pc_cache_kind_name(drawn));
-    cJSON_AddNumberToObject(line, "label", label);
+    cJSON_AddNumberToObject(line, "time", c->t_start);
+    cJSON_AddStringToObject(line, "drawn", pc_cache_kind_name(c->drawn));
+    cJSON_AddNumberToObject(line, "label", c->label);
+    if (!c->have_item) return line;
+    cJSON_AddStringToObject(line, "kind", pc_cache_kind_name(c->served));
+    if (c->served != c->drawn) cJSON_AddBoolToObject(line, "fallback", 1);
+    cJSON_AddStringToObject(line, "item", c->item_path ? c->item_path : "");
+    return line;
+}
 
-    proctor_item *item = pick_item(lp, &r, label, drawn, &served);
-    if (!item) {
-        skip_step(lp);
-        res.skipped = 1;
-        cJSON_AddBoolToObject(line, "skipped", 1);
-        /* no label here at INFO: the status line names caches, not the drawn label */
-        pc_info("challenge skipped: no servable image in the %s cache%s (see `proctor status`)",
-                pc_cache_kind_name(drawn),
-                strcmp(pc_settings_string(ch, "on_empty"), "fallback") == 0 ? " nor any fallback cache" : "");
-        audit(lp, line);
-        cJSON_Delete(line);
-        if (out) *out = res;
-        return 0;
-    }
-    snprintf(res.kind, sizeof res.kind, "%s", pc_cache_kind_name(served));
-    cJSON_AddStringToObject(line, "kind", pc_cache_kind_name(served));
-    if (served != drawn) cJSON_AddBoolToObject(line, "fallback", 1);
-    cJSON_AddStringToObject(line, "item", item->path);
-
+/* record (skipped): the challenge still takes a step (saved), so audit ids stay unique across
+ * restarts, and gets its audit line. */
+static void challenge_record_skip(pc_loop *lp, challenge *c, pc_challenge_result *res)
+{
     char err[512];
-    pc_augment_params params;
-    memset(&params, 0, sizeof params);
-    cJSON *prep = NULL;
-    char *b64 = prepare_image(lp, item->path, item->sidecar_json, aug_seed, &params, &prep, err, sizeof err);
-    pc_item_free(item);
-    if (!b64) {
-        skip_step(lp);
-        pc_warn("challenge skipped: %s", err);
-        cJSON_AddBoolToObject(line, "skipped", 1);
-        cJSON_AddStringToObject(line, "error", err);
-        audit(lp, line);
-        cJSON_Delete(line);
-        res.skipped = 1;
-        if (out) *out = res;
-        return 0;
-    }
-    res.level = params.level;
-    cJSON_AddItemToObject(line, "augmentation", prep ? prep : pc_augment_params_json(&params));
-
-    /* miners */
-    size_t want = (size_t)pc_settings_int(&lp->p->miners, "sample_size");
-    int *uids = calloc(want + 1, sizeof *uids);
-    size_t n = uids && lp->deck_ready ? pc_deck_deal(&lp->deck, want, uids) : 0;
-    pc_axon_target *targets = calloc(n + 1, sizeof *targets);
-    pc_dendrite_result *results = calloc(n + 1, sizeof *results);
-    proctor_response *responses = calloc(n + 1, sizeof *responses);
-    proctor_history *views = calloc(n + 1, sizeof *views);
-    int64_t *uid64 = calloc(n + 1, sizeof *uid64);
-    double *combined = calloc(n + 1, sizeof *combined);
-    double **per_scorer = calloc(lp->scorer_count, sizeof *per_scorer);
-    int rc = 0;
-    if (!uids || !targets || !results || !responses || !views || !uid64 || !combined || !per_scorer) {
-        rc = -1;
-        goto done;
-    }
-    if (n > lp->marks_cap) {
-        pc_miner_mark *m = realloc(lp->marks, n * sizeof *m);
-        if (!m) {
-            rc = -1;
-            goto done;
-        }
-        lp->marks = m;
-        lp->marks_cap = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const pc_neuron *nn = pc_metagraph_find(&lp->mg, uids[i]);
-        targets[i] = (pc_axon_target){nn->ip, nn->port, nn->hotkey[0] ? nn->hotkey : NULL};
-    }
-    double t_dispatch = pc_mono_s();
-    if (n && pc_dendrite_query(lp->dendrite, targets, n, b64, results, err, sizeof err) != 0) {
-        pc_warn("challenge: miners not asked: %s", err);
-        for (size_t i = 0; i < n; i++) results[i] = (pc_dendrite_result){.prediction = -1, .reason = "not sent"};
-    }
-    double t_answered = pc_mono_s();
-    double now = pc_wall_s();
-    proctor_challenge chal = {lp->step + 1, label, pc_cache_kind_name(served), now};
-    for (size_t i = 0; i < n; i++) {
-        const pc_neuron *nn = pc_metagraph_find(&lp->mg, uids[i]);
-        double pred = results[i].prediction;
-        if (!isfinite(pred)) pred = -1;
-        proctor_history_entry e = {pred, label, now, results[i].latency_s};
-        int reset = 0;
-        if (pc_history_append(lp->history, uids[i], nn->hotkey, &e, &reset, err, sizeof err) != 0)
-            pc_warn("history: %s", err);
-        responses[i] = (proctor_response){uids[i], nn->hotkey, pred, results[i].latency_s};
-        uid64[i] = uids[i];
-    }
-    for (size_t i = 0; i < n; i++) views[i] = pc_history_view(lp->history, uids[i]);
-    for (size_t k = 0; k < lp->scorer_count; k++) {
-        per_scorer[k] = calloc(n + 1, sizeof **per_scorer);
-        if (!per_scorer[k]) {
-            rc = -1;
-            goto done;
-        }
-        pc_live *s = &lp->scorers[k];
-        pc_ctx_clear_error(s->ctx);
-        proctor_status st = ((const proctor_scorer_ops *)s->def->plugin->desc->ops)
-                                ->score(s->state, &chal, responses, views, n, per_scorer[k]);
-        if (st != PROCTOR_OK) {
-            pc_warn("scorer %s: %s; its rewards count as 0 this time", s->def->name, pc_live_error(s, st));
-            memset(per_scorer[k], 0, n * sizeof **per_scorer);
-        }
-    }
-    if (n && pc_rewards_combine((const double *const *)per_scorer, lp->scorer_weights, lp->scorer_count, n,
-                                combined, err, sizeof err) != 0) {
-        pc_warn("rewards: %s", err);
-        memset(combined, 0, n * sizeof *combined);
-    }
-    if (pc_scores_update(&lp->scores, uid64, combined, n, lp->validator, err, sizeof err) != 0)
-        pc_warn("scores: %s", err);
-    double t_scored = pc_mono_s();
     lp->step++;
-
-    /* state first (atomic), then the audit line: a crash between them loses only the line */
     if (pc_state_save(lp->state_path, lp->step, &lp->scores, lp->history, err, sizeof err) != 0)
         pc_error("state not saved: %s", err);
+    cJSON *line = audit_head(c);
+    if (!c->have_item) {
+        /* no label here at INFO: the status line names caches, not the drawn label */
+        pc_info("challenge skipped: no servable image in the %s cache%s (see `proctor status`)",
+                pc_cache_kind_name(c->drawn),
+                strcmp(pc_settings_string(&lp->p->challenge, "on_empty"), "fallback") == 0
+                    ? " nor any fallback cache" : "");
+        cJSON_AddBoolToObject(line, "skipped", 1);
+    } else {
+        pc_warn("challenge skipped: %s", c->error);
+        cJSON_AddBoolToObject(line, "skipped", 1);
+        cJSON_AddStringToObject(line, "error", c->error);
+    }
+    audit(lp, line);
+    cJSON_Delete(line);
+    res->skipped = 1;
+}
+
+/* record: state first (atomic), then the audit line (a crash between them loses only the
+ * line), the log line, the marks for observers, weights every epoch. */
+static void challenge_record(pc_loop *lp, challenge *c, pc_challenge_result *res)
+{
+    char err[512];
+    size_t n = c->n;
+    lp->step++;
+    if (pc_state_save(lp->state_path, lp->step, &lp->scores, lp->history, err, sizeof err) != 0)
+        pc_error("state not saved: %s", err);
+    cJSON *line = audit_head(c);
+    cJSON_AddItemToObject(line, "augmentation", c->prep);
+    c->prep = NULL; /* the line owns it now */
     cJSON *miners = cJSON_AddArrayToObject(line, "miners");
     size_t answered = 0;
     double reward_sum = 0;
     for (size_t i = 0; i < n; i++) {
+        const pc_dendrite_result *dr = &c->results[i];
         cJSON *m = cJSON_CreateObject();
-        cJSON_AddNumberToObject(m, "uid", uids[i]);
-        cJSON_AddStringToObject(m, "hotkey", responses[i].hotkey);
-        cJSON_AddNumberToObject(m, "prediction", responses[i].prediction);
-        cJSON_AddNumberToObject(m, "latency", round(results[i].latency_s * 1e4) / 1e4);
-        cJSON_AddNumberToObject(m, "status", results[i].status);
-        cJSON_AddStringToObject(m, "reason", results[i].reason);
-        cJSON_AddNumberToObject(m, "reward", combined[i]);
+        cJSON_AddNumberToObject(m, "uid", c->uids[i]);
+        cJSON_AddStringToObject(m, "hotkey", c->responses[i].hotkey);
+        cJSON_AddNumberToObject(m, "prediction", c->responses[i].prediction);
+        cJSON_AddNumberToObject(m, "latency", round(dr->latency_s * 1e4) / 1e4);
+        cJSON_AddNumberToObject(m, "status", dr->status);
+        cJSON_AddStringToObject(m, "reason", dr->reason);
+        cJSON_AddNumberToObject(m, "reward", c->combined[i]);
         cJSON_AddItemToArray(miners, m);
-        if (responses[i].prediction >= 0) answered++;
-        reward_sum += combined[i];
-        lp->marks[i] = (pc_miner_mark){uids[i], responses[i].prediction, results[i].latency_s, combined[i],
-                                       pc_loop_score(lp, uids[i]), ""};
-        snprintf(lp->marks[i].reason, sizeof lp->marks[i].reason, "%s", results[i].reason);
+        if (c->responses[i].prediction >= 0) answered++;
+        reward_sum += c->combined[i];
+        lp->marks[i] = (pc_miner_mark){c->uids[i], c->responses[i].prediction, dr->latency_s, c->combined[i],
+                                       pc_loop_score(lp, c->uids[i]), ""};
+        snprintf(lp->marks[i].reason, sizeof lp->marks[i].reason, "%s", dr->reason);
     }
-    cJSON_AddNumberToObject(line, "dispatch_to_scored_ms", round((t_scored - t_dispatch) * 1e5) / 100);
-    cJSON_AddNumberToObject(line, "dispatch_to_answers_ms", round((t_answered - t_dispatch) * 1e5) / 100);
+    cJSON_AddNumberToObject(line, "dispatch_to_scored_ms", round((c->t_scored - c->t_dispatch) * 1e5) / 100);
+    cJSON_AddNumberToObject(line, "dispatch_to_answers_ms", round((c->t_answered - c->t_dispatch) * 1e5) / 100);
+    /* the critical path before the miners are asked: what preparing ahead shortens */
+    cJSON_AddNumberToObject(line, "tick_to_dispatch_ms", round((c->t_dispatch - c->t_tick) * 1e5) / 100);
     audit(lp, line);
-    res.count = n;
-    res.marks = lp->marks;
+    cJSON_Delete(line);
+    res->count = n;
+    res->marks = lp->marks;
     pc_info("challenge %llu: %s image, augmentation level %d, %zu miner(s), %zu answered, mean reward %.3f",
-            (unsigned long long)lp->step, pc_cache_kind_name(served), params.level, n, answered,
+            (unsigned long long)lp->step, pc_cache_kind_name(c->served), c->params.level, n, answered,
             n ? reward_sum / (double)n : 0.0);
-    int64_t epoch = pc_settings_int(ch, "epoch");
+    int64_t epoch = pc_settings_int(&lp->p->challenge, "epoch");
     if (epoch > 0 && lp->step % (uint64_t)epoch == 0) {
         if (pc_weights_write(lp->weights_path, &lp->scores, lp->step, pc_wall_s(), err, sizeof err) != 0)
             pc_error("weights not written: %s", err);
         else
             pc_info("weights written to %s (step %llu)", lp->weights_path, (unsigned long long)lp->step);
     }
+}
+
+/* Room for n marks (the observer's view of the last challenge). */
+static int reserve_marks(pc_loop *lp, size_t n)
+{
+    if (n <= lp->marks_cap) return 0;
+    pc_miner_mark *m = realloc(lp->marks, n * sizeof *m);
+    if (!m) return -1;
+    lp->marks = m;
+    lp->marks_cap = n;
+    return 0;
+}
+
+int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
+{
+    challenge c;
+    double t_tick = pc_mono_s();
+    challenge_draw(lp, &c);
+    c.t_tick = t_tick;
+    challenge_prepare(lp, &c);
+    pc_challenge_result res = {.step = c.id, .label = c.label, .level = -1, .marks = lp->marks};
+    snprintf(res.kind, sizeof res.kind, "%s", pc_cache_kind_name(c.served));
+    int rc = 0;
+    if (c.skipped) {
+        challenge_record_skip(lp, &c, &res);
+        if (out) *out = res;
+        goto done;
+    }
+    res.level = c.params.level;
+    if (challenge_ask(lp, &c) != 0 || reserve_marks(lp, c.n) != 0 || challenge_score(lp, &c) != 0) {
+        rc = -1;
+        goto done;
+    }
+    challenge_record(lp, &c, &res);
     if (out) *out = res;
     if (lp->observer) lp->observer(lp->observer_user, &res);
 done:
-    if (per_scorer)
-        for (size_t k = 0; k < lp->scorer_count; k++) free(per_scorer[k]);
-    free(per_scorer);
-    free(combined);
-    free(uid64);
-    free(views);
-    free(responses);
-    free(results);
-    free(targets);
-    free(uids);
-    free(b64);
-    cJSON_Delete(line);
+    challenge_free(&c);
     return rc;
 }
 
