@@ -5,6 +5,7 @@
  *   -> state saved atomically -> one audit line -> weights every epoch.
  * Every random draw comes from the challenge seed, which the audit log records. */
 #include "run/loop.h"
+#include "run/audit_json.h"
 #include "base/clock.h"
 #include "cache/cache.h"
 #include "crypto/sr25519.h"
@@ -497,8 +498,8 @@ static int challenge_score(pc_loop *lp, challenge *c)
     proctor_challenge chal = {c->id, c->label, pc_cache_kind_name(c->served), c->t_now};
     for (size_t i = 0; i < n; i++) {
         const pc_neuron *nn = pc_metagraph_find(&lp->mg, c->uids[i]);
+        /* NaN and inf are answers, as upstream (pydantic accepts them); scorers judge them */
         double pred = c->results[i].prediction;
-        if (!isfinite(pred)) pred = -1;
         proctor_history_entry e = {pred, c->label, c->t_now, c->results[i].latency_s};
         int reset = 0;
         if (pc_history_append(lp->history, c->uids[i], nn->hotkey, &e, &reset, err, sizeof err) != 0)
@@ -538,6 +539,7 @@ done:
 
 static void audit(pc_loop *lp, cJSON *line)
 {
+    if (pc_json_exact_numbers(line) != 0) pc_warn("audit: out of memory; numbers printed by cJSON");
     char *text = cJSON_PrintUnformatted(line);
     if (!text) return;
     size_t n = strlen(text);
@@ -591,6 +593,25 @@ static void challenge_record_skip(pc_loop *lp, challenge *c, pc_challenge_result
     res->skipped = 1;
 }
 
+/* Why a miner has no valid answer: the dendrite's reason, or its answer was out of range. */
+static const char *failure(const pc_dendrite_result *r)
+{
+    return strcmp(r->reason, "ok") ? r->reason : "answer outside [0, 1]";
+}
+
+/* Every miner asked gave no valid answer: say so loudly, with the commonest reason. */
+static void warn_all_failed(const challenge *c)
+{
+    size_t best = 0, best_count = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t count = 0;
+        for (size_t j = 0; j < c->n; j++) count += !strcmp(failure(&c->results[i]), failure(&c->results[j]));
+        if (count > best_count) best = i, best_count = count;
+    }
+    pc_warn("challenge %llu: none of the %zu miner(s) asked gave a valid answer; commonest reason: %s (%zu of %zu)",
+            (unsigned long long)c->id, c->n, failure(&c->results[best]), best_count, c->n);
+}
+
 /* record: state first (atomic), then the audit line (a crash between them loses only the
  * line), the log line, the marks for observers, weights every epoch. */
 static void challenge_record(pc_loop *lp, challenge *c, pc_challenge_result *res)
@@ -617,7 +638,8 @@ static void challenge_record(pc_loop *lp, challenge *c, pc_challenge_result *res
         cJSON_AddStringToObject(m, "reason", dr->reason);
         cJSON_AddNumberToObject(m, "reward", c->combined[i]);
         cJSON_AddItemToArray(miners, m);
-        if (c->responses[i].prediction >= 0) answered++;
+        double p = c->responses[i].prediction;
+        if (p >= 0 && p <= 1) answered++; /* a valid answer, not just any number */
         reward_sum += c->combined[i];
         lp->marks[i] = (pc_miner_mark){c->uids[i], c->responses[i].prediction, dr->latency_s, c->combined[i],
                                        pc_loop_score(lp, c->uids[i]), ""};
@@ -634,6 +656,7 @@ static void challenge_record(pc_loop *lp, challenge *c, pc_challenge_result *res
     pc_info("challenge %llu: %s image, augmentation level %d, %zu miner(s), %zu answered, mean reward %.3f",
             (unsigned long long)lp->step, pc_cache_kind_name(c->served), c->params.level, n, answered,
             n ? reward_sum / (double)n : 0.0);
+    if (n && answered == 0) warn_all_failed(c);
     int64_t epoch = pc_settings_int(&lp->p->challenge, "epoch");
     if (epoch > 0 && lp->step % (uint64_t)epoch == 0) {
         if (pc_weights_write(lp->weights_path, &lp->scores, lp->step, pc_wall_s(), err, sizeof err) != 0)
