@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+struct challenge;
+
 struct pc_loop {
     const pc_pipeline *p;
     pc_cache *cache;
@@ -66,6 +68,8 @@ struct pc_loop {
     size_t marks_cap;
     void (*observer)(void *, const pc_challenge_result *);
     void *observer_user;
+    struct challenge *next; /* drawn and prepared during the interval; NULL when none */
+    double first_deadline;  /* the first challenge waits for an image until then (0: unset) */
 };
 
 static char *join(const char *dir, const char *name)
@@ -277,9 +281,12 @@ fail:
     return NULL;
 }
 
+static void challenge_drop(struct challenge **c);
+
 void pc_loop_close(pc_loop *lp)
 {
     if (!lp) return;
+    challenge_drop(&lp->next);
     for (size_t i = 0; i < lp->scorer_count; i++) pc_live_destroy(&lp->scorers[i]);
     free(lp->scorers);
     free(lp->scorer_weights);
@@ -331,6 +338,7 @@ typedef struct challenge {
     char *b64;
     pc_augment_params params;
     cJSON *prep;      /* the preparation record for the audit line */
+    double t_prepared; /* monotonic: the image was ready */
     /* ask */
     size_t n;
     int *uids;
@@ -414,6 +422,14 @@ static char *prepare_image(pc_loop *lp, const char *path, const char *sidecar, u
     return b64;
 }
 
+static void challenge_drop(challenge **c)
+{
+    if (!*c) return;
+    challenge_free(*c);
+    free(*c);
+    *c = NULL;
+}
+
 /* draw: the seed, then from it the label, real/synthetic, t2i/i2i and the augmentation seed. */
 static void challenge_draw(pc_loop *lp, challenge *c)
 {
@@ -433,9 +449,12 @@ static void challenge_draw(pc_loop *lp, challenge *c)
     c->pick_rng = r;
 }
 
-/* prepare: the item from the caches, then the image the miners are shown. */
+/* prepare: the item from the caches, then the image the miners are shown. Sampling starts from
+ * the same RNG state every time, so a retry (nothing was found) draws what a later draw would. */
 static void challenge_prepare(pc_loop *lp, challenge *c)
 {
+    c->skipped = c->have_item = 0;
+    c->served = c->drawn;
     pc_rng r = c->pick_rng;
     proctor_item *item = pick_item(lp, &r, c->label, c->drawn, &c->served);
     if (!item) {
@@ -452,6 +471,7 @@ static void challenge_prepare(pc_loop *lp, challenge *c)
     }
     pc_item_free(item);
     if (!c->b64) c->skipped = 1;
+    c->t_prepared = pc_mono_s();
 }
 
 /* ask: miners from the deck, all queried at once. -1 when out of memory. */
@@ -649,6 +669,9 @@ static void challenge_record(pc_loop *lp, challenge *c, pc_challenge_result *res
     cJSON_AddNumberToObject(line, "dispatch_to_answers_ms", round((c->t_answered - c->t_dispatch) * 1e5) / 100);
     /* the critical path before the miners are asked: what preparing ahead shortens */
     cJSON_AddNumberToObject(line, "tick_to_dispatch_ms", round((c->t_dispatch - c->t_tick) * 1e5) / 100);
+    /* > 0: the image was prepared during the interval, that long before the tick */
+    double ahead = c->t_tick - c->t_prepared;
+    cJSON_AddNumberToObject(line, "prepared_before_tick_ms", ahead > 0 ? round(ahead * 1e5) / 100 : 0);
     audit(lp, line);
     cJSON_Delete(line);
     res->count = n;
@@ -677,39 +700,87 @@ static int reserve_marks(pc_loop *lp, size_t n)
     return 0;
 }
 
+/* The next challenge, drawn and prepared (NULL when out of memory). */
+static challenge *challenge_next(pc_loop *lp)
+{
+    challenge *c = malloc(sizeof *c);
+    if (!c) return NULL;
+    challenge_draw(lp, c);
+    challenge_prepare(lp, c);
+    return c;
+}
+
 int pc_loop_step(pc_loop *lp, pc_challenge_result *out)
 {
-    challenge c;
     double t_tick = pc_mono_s();
-    challenge_draw(lp, &c);
-    c.t_tick = t_tick;
-    challenge_prepare(lp, &c);
-    pc_challenge_result res = {.step = c.id, .label = c.label, .level = -1, .marks = lp->marks};
-    snprintf(res.kind, sizeof res.kind, "%s", pc_cache_kind_name(c.served));
+    challenge *c = lp->next, local;
+    lp->next = NULL;
+    if (c) {
+        /* prepared during the interval: only an empty cache is worth a second look */
+        if (c->skipped && !c->have_item) challenge_prepare(lp, c);
+    } else {
+        c = &local;
+        challenge_draw(lp, c);
+        challenge_prepare(lp, c);
+    }
+    c->t_tick = t_tick;
+    c->t_start = pc_wall_s(); /* when it runs, not when it was prepared */
+    pc_challenge_result res = {.step = c->id, .label = c->label, .level = -1, .marks = lp->marks};
+    snprintf(res.kind, sizeof res.kind, "%s", pc_cache_kind_name(c->served));
     int rc = 0;
-    if (c.skipped) {
-        challenge_record_skip(lp, &c, &res);
+    if (c->skipped) {
+        challenge_record_skip(lp, c, &res);
         if (out) *out = res;
         goto done;
     }
-    res.level = c.params.level;
-    if (challenge_ask(lp, &c) != 0 || reserve_marks(lp, c.n) != 0 || challenge_score(lp, &c) != 0) {
+    res.level = c->params.level;
+    if (challenge_ask(lp, c) != 0 || reserve_marks(lp, c->n) != 0 || challenge_score(lp, c) != 0) {
         rc = -1;
         goto done;
     }
-    challenge_record(lp, &c, &res);
+    challenge_record(lp, c, &res);
     if (out) *out = res;
     if (lp->observer) lp->observer(lp->observer_user, &res);
 done:
-    challenge_free(&c);
+    if (c == &local) challenge_free(c);
+    else challenge_drop(&c);
     return rc;
+}
+
+/* Before the first challenge: while no cache can serve it (producers are still filling empty
+ * caches), wait, up to one interval, instead of skipping it. Not a step: nothing is recorded.
+ * Returns 1 while waiting. */
+static int wait_first_item(pc_loop *lp, double now, volatile sig_atomic_t *stop)
+{
+    if (lp->done_steps > 0 || lp->first_deadline < 0) return 0;
+    int first_look = lp->first_deadline == 0;
+    if (first_look) lp->first_deadline = now + lp->interval;
+    if (!lp->next) lp->next = challenge_next(lp);
+    else if (lp->next->skipped && !lp->next->have_item) challenge_prepare(lp, lp->next);
+    int empty = lp->next && lp->next->skipped && !lp->next->have_item;
+    if (!empty || now >= lp->first_deadline) {
+        lp->first_deadline = -1; /* done waiting, for good */
+        return 0;
+    }
+    if (first_look)
+        pc_info("no image in the caches yet: the first challenge waits up to %.0f s for the producers",
+                lp->interval);
+    double left = lp->first_deadline - now;
+    pc_sleep_until_stop(left < 0.2 ? left : 0.2, stop);
+    return 1;
 }
 
 int pc_loop_tick(pc_loop *lp, volatile sig_atomic_t *stop)
 {
     if (lp->max_steps > 0 && lp->done_steps >= lp->max_steps) return PC_LOOP_DONE;
     double now = pc_mono_s();
+    if (wait_first_item(lp, now, stop)) return PC_LOOP_CONTINUE;
     if (now < lp->next_due) {
+        /* the interval: prepare the next challenge now, so that at its tick the loop only sends */
+        if (!lp->next) {
+            lp->next = challenge_next(lp);
+            return PC_LOOP_CONTINUE;
+        }
         double left = lp->next_due - now;
         pc_sleep_until_stop(left < 0.2 ? left : 0.2, stop);
         return PC_LOOP_CONTINUE;

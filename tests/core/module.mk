@@ -72,5 +72,5 @@ test_layers_SRCS := tests/core/test_layers.c
 
 TESTS += test_loop_answers
 test_loop_answers_SRCS := tests/core/test_loop_answers.c $(CT_UTIL)
-test_loop_answers_LIBS := -lcjson -lmicrohttpd
+test_loop_answers_LIBS := -lcjson -lmicrohttpd -lpthread
 test_loop_answers_DEPS = $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/scorer_natix.so

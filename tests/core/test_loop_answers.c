@@ -17,6 +17,8 @@
 #include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -218,6 +220,158 @@ static void replay_with_sklearn(const char *audit_path)
     free(script_path);
 }
 
+static pc_loop *open_loop(pc_registry *reg, pc_pipeline *p, const char *text)
+{
+    char err[2048] = "";
+    pc_registry_init(reg);
+    if (pc_pipeline_load_string(p, text, "more.yaml", reg, err, sizeof err) != 0) {
+        diag("pipeline: %s", err);
+        return NULL;
+    }
+    pc_loop *lp = pc_loop_open(p, err, sizeof err);
+    if (!lp) diag("loop: %s", err);
+    return lp;
+}
+
+static cJSON **audit_lines(const char *state, size_t *n)
+{
+    char *path = ct_fmt("%s/%s/audit.jsonl", tmp, state), *text = ct_read(path, NULL);
+    cJSON **lines = calloc(64, sizeof *lines);
+    *n = 0;
+    for (char *s = text, *nl; s && *s && *n < 64 && (nl = strchr(s, '\n')); s = nl + 1) {
+        *nl = 0;
+        lines[(*n)++] = cJSON_Parse(s);
+    }
+    free(text);
+    free(path);
+    return lines;
+}
+
+static void free_lines(cJSON **lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++) cJSON_Delete(lines[i]);
+    free(lines);
+}
+
+static void on_result(void *user, const pc_challenge_result *r) { *(pc_challenge_result *)user = *r; }
+
+static void *fill_later(void *root)
+{
+    ct_sleep(0.6);
+    char err[256];
+    pc_cache *c = pc_cache_open(root, NULL, err, sizeof err);
+    for (int label = 0; c && label < 2; label++) {
+        size_t len = 0;
+        void *j = ct_jpeg(320, 240, 200, 150, 50, (unsigned)label, &len);
+        pc_cache_put(c, PROCTOR_CACHE_REAL, label ? "late1" : "late0", j, len,
+                     label ? "{\"label\": 1, \"scene_description\": \"cones\"}" : "{\"label\": 0, \"scene_description\": \"\"}",
+                     err, sizeof err);
+        free(j);
+    }
+    if (c) pc_cache_close(c);
+    return NULL;
+}
+
+/* An empty cache at start: the first challenge waits (up to one interval) for the producers'
+ * first image instead of being skipped, and the wait is no step. */
+static void test_first_wait(int port)
+{
+    char *root = ct_fmt("%s/cache_empty", tmp);
+    char *text = ct_fmt("cache: {root: \"%s\"}\n"
+                        "challenge: {interval: 5s, state_dir: \"%s/state_wait\", seed: 9, fake_prob: 0}\n"
+                        "miners:\n  sample_size: 1\n  timeout: 4s\n  neurons:\n"
+                        "    - {uid: 0, hotkey: " HK_MINER ", ip: 127.0.0.1, port: %d}\n"
+                        "scorers:\n  - {plugin: natix}\n", root, tmp, port);
+    pc_registry reg;
+    pc_pipeline p;
+    pc_loop *lp = open_loop(&reg, &p, text);
+    ok(lp != NULL, "wait: loop opens on an empty cache");
+    pc_challenge_result r = {.skipped = -1};
+    pthread_t th;
+    pthread_create(&th, NULL, fill_later, root);
+    double t0 = ct_now(), waited = 0;
+    if (lp) {
+        volatile sig_atomic_t stop = 0;
+        pc_loop_set_steps(lp, 1);
+        pc_loop_on_result(lp, on_result, &r);
+        while (pc_loop_tick(lp, &stop) != PC_LOOP_DONE && ct_now() - t0 < 20) {}
+        waited = ct_now() - t0;
+        pc_loop_close(lp);
+    }
+    pthread_join(th, NULL);
+    is_int(r.skipped, 0, "the first challenge was served, not skipped");
+    ok(waited >= 0.5 && waited < 4.5, "it waited for the image that came after 0.6 s (%.2f s)", waited);
+    size_t n = 0;
+    cJSON **lines = audit_lines("state_wait", &n);
+    ok(n == 1 && cJSON_GetObjectItem(lines[0], "id") && cJSON_GetObjectItem(lines[0], "id")->valueint == 1 &&
+           !cJSON_GetObjectItem(lines[0], "skipped"),
+       "one audit line, id 1: the wait took no step");
+    free_lines(lines, n);
+    pc_pipeline_free(&p);
+    pc_registry_free(&reg);
+    free(text);
+    free(root);
+}
+
+/* With an interval, the next challenge is drawn and its image prepared during it: at the tick
+ * the loop only sends. Same seeds, items and augmentations as preparing at the tick. */
+static void test_prepare_ahead(int port)
+{
+    static const char *modes[] = {"ticks", "steps"};
+    cJSON **lines[2];
+    size_t n[2];
+    for (int m = 0; m < 2; m++) {
+        char *text = ct_fmt("cache: {root: \"%s/cache\"}\n"
+                            "challenge: {interval: 0.3s, state_dir: \"%s/state_%s\", seed: 21, fake_prob: 0}\n"
+                            "miners:\n  sample_size: 1\n  timeout: 4s\n  neurons:\n"
+                            "    - {uid: 0, hotkey: " HK_MINER ", ip: 127.0.0.1, port: %d}\n"
+                            "scorers:\n  - {plugin: natix}\n", tmp, tmp, modes[m], port);
+        pc_registry reg;
+        pc_pipeline p;
+        pc_loop *lp = open_loop(&reg, &p, text);
+        ok(lp != NULL, "%s: loop opens", modes[m]);
+        volatile sig_atomic_t stop = 0;
+        double t0 = ct_now();
+        if (lp && m == 0) {
+            pc_loop_set_steps(lp, 3);
+            while (pc_loop_tick(lp, &stop) != PC_LOOP_DONE && ct_now() - t0 < 30) {}
+        }
+        for (int i = 0; lp && m == 1 && i < 3; i++) pc_loop_step(lp, NULL);
+        if (lp) pc_loop_close(lp);
+        char *state = ct_fmt("state_%s", modes[m]);
+        lines[m] = audit_lines(state, &n[m]);
+        free(state);
+        pc_pipeline_free(&p);
+        pc_registry_free(&reg);
+        free(text);
+    }
+    int ahead = n[0] == 3, same = n[0] == 3 && n[1] == 3;
+    for (size_t i = 1; ahead && i < 3; i++) {
+        const cJSON *v = cJSON_GetObjectItem(lines[0][i], "prepared_before_tick_ms");
+        ahead = cJSON_IsNumber(v) && v->valuedouble > 0;
+        if (!ahead) diag("challenge %zu: prepared_before_tick_ms %g", i + 1, cJSON_IsNumber(v) ? v->valuedouble : -1);
+    }
+    ok(ahead, "challenges 2 and 3 were prepared during the interval (prepared_before_tick_ms > 0)");
+    for (size_t i = 0; same && i < 3; i++) {
+        static const char *keys[] = {"seed", "item", "label"};
+        for (int k = 0; k < 3; k++) {
+            char *a = cJSON_PrintUnformatted(cJSON_GetObjectItem(lines[0][i], keys[k]));
+            char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(lines[1][i], keys[k]));
+            same &= a && b && !strcmp(a, b);
+            free(a);
+            free(b);
+        }
+        char *a = cJSON_PrintUnformatted(cJSON_GetObjectItem(lines[0][i], "augmentation"));
+        char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(lines[1][i], "augmentation"));
+        same &= a && b && !strcmp(a, b);
+        free(a);
+        free(b);
+    }
+    ok(same, "the same seeds, items, labels and augmentations as preparing at the tick");
+    free_lines(lines[0], n[0]);
+    free_lines(lines[1], n[1]);
+}
+
 int main(void)
 {
     test_exact_number();
@@ -261,7 +415,6 @@ int main(void)
     close(saved);
     is_int(ran, STEPS, "%d challenges ran, one miner each", STEPS);
     if (lp) pc_loop_close(lp);
-    MHD_stop_daemon(d);
 
     char *log = ct_read(log_path, NULL);
     ok(log_line_has(log, 6, "1 miner(s), 0 answered"), "1.5 is not counted as answered");
@@ -290,6 +443,9 @@ int main(void)
     }
     ok(preds_ok, "\"0.4\" -> 0.4, true -> 1, 503 -> -1, \" 0.8\\n\" -> 0.8, \"nan\" -> \"nan\" in the audit");
     replay_with_sklearn(audit_path);
+    test_first_wait(port);
+    test_prepare_ahead(port);
+    MHD_stop_daemon(d);
 
     free(audit);
     free(audit_path);
