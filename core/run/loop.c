@@ -1,8 +1,10 @@
-/* loop.c — see loop.h. One challenge:
- *   seed -> label, real/synthetic, t2i/i2i -> item from that cache (or a fallback cache)
- *   -> decode + augment + JPEG + base64 -> miners from the deck, all queried at once
- *   -> history append -> scorers -> combined reward -> EMA scores
- *   -> state saved atomically -> one audit line -> weights every epoch.
+/* loop.c — see loop.h. One challenge, one static function per step:
+ *   draw:    seed -> label, real/synthetic, t2i/i2i
+ *   prepare: item from that cache (or a fallback cache) -> decode + augment + JPEG + base64
+ *            (done during the interval before the tick when there is one)
+ *   ask:     miners from the deck, all queried at once
+ *   score:   history append -> scorers -> combined reward -> EMA scores
+ *   record:  state saved atomically -> one audit line -> weights every epoch.
  * Every random draw comes from the challenge seed, which the audit log records. */
 #include "run/loop.h"
 #include "run/audit_json.h"
