@@ -298,9 +298,54 @@ static int prepare(pc_dendrite *d, req *r, const pc_axon_target *t, const char *
  * float in lax mode, so numbers, numeric strings (pc_pydantic_float) and booleans are answers,
  * NaN and infinities included (the scorer decides what they are worth); null, lists and
  * objects are not. */
+/* Python's json (which reads the answer upstream) also takes the bare tokens NaN, Infinity and
+ * -Infinity as numbers; cJSON does not. Outside strings they become the strings "nan", "inf",
+ * "-inf", which the prediction's lax float reading turns back into NaN and infinities. NULL when
+ * there is none (or out of memory). */
+static char *python_tokens(const char *text, size_t len, size_t *out_len)
+{
+    static const struct { const char *token, *as; } map[] = {
+        {"-Infinity", "\"-inf\""}, {"Infinity", "\"inf\""}, {"NaN", "\"nan\""}};
+    char *out = malloc(len * 2 + 1);
+    size_t n = 0;
+    int in_string = 0, replaced = 0;
+    for (size_t i = 0; out && i < len;) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\' && i + 1 < len) out[n++] = text[i++];
+            else if (ch == '"') in_string = 0;
+            out[n++] = text[i++];
+            continue;
+        }
+        size_t k = 0;
+        while (k < 3 && !(len - i >= strlen(map[k].token) && !memcmp(text + i, map[k].token, strlen(map[k].token))))
+            k++;
+        if (k < 3) {
+            memcpy(out + n, map[k].as, strlen(map[k].as));
+            n += strlen(map[k].as);
+            i += strlen(map[k].token);
+            replaced = 1;
+            continue;
+        }
+        if (ch == '"') in_string = 1;
+        out[n++] = text[i++];
+    }
+    if (!out || !replaced) {
+        free(out);
+        return NULL;
+    }
+    out[n] = 0;
+    *out_len = n;
+    return out;
+}
+
 static void parse_answer(req *r, pc_dendrite_result *o)
 {
     cJSON *root = cJSON_ParseWithLength(r->resp ? r->resp : "", r->resp_len);
+    size_t alt_len = 0;
+    char *alt = root || !r->resp ? NULL : python_tokens(r->resp, r->resp_len, &alt_len);
+    if (alt) root = cJSON_ParseWithLength(alt, alt_len);
+    free(alt);
     const cJSON *p = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "prediction") : NULL;
     double v = 0;
     int ok = 0;

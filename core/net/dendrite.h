@@ -11,8 +11,8 @@
  * answers may come gzip/deflate-compressed as aiohttp accepts), a header line over libcurl's
  * 100 KiB, a body that is not a JSON object, a missing "prediction", or one that pydantic's lax
  * float would refuse (null, a list, "abc"). What it accepts is an answer, as upstream: numbers,
- * numeric strings ("0.7", " 0.7\\n", "1_000.5"), true/false (1/0), and NaN/inf from strings or 1e999 (bare
- * NaN tokens, which Python's json reads, stay "invalid JSON" here). Labels never pass through
+ * numeric strings ("0.7", " 0.7\\n", "1_000.5"), true/false (1/0), and NaN/inf from strings, 1e999
+ * or the bare NaN / Infinity / -Infinity tokens Python's json reads. Labels never pass through
  * here, so nothing here can log one.
  *
  * Identity: one random (v4) uuid per dendrite object; nonces are CLOCK_REALTIME nanoseconds,
