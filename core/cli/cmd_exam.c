@@ -24,7 +24,7 @@ static void on_result(void *user, const pc_challenge_result *r)
     e->done++;
     for (size_t i = 0; i < r->count; i++) {
         pc_marks_add(&e->marks, r->label, &r->marks[i]);
-        if (r->marks[i].prediction >= 0) continue;
+        if (r->marks[i].prediction >= 0 && r->marks[i].prediction <= 1) continue; /* a valid answer */
         size_t k = 0;
         while (k < e->nreasons && strcmp(e->reasons[k], r->marks[i].reason)) k++;
         if (k == e->nreasons && e->nreasons < 16) snprintf(e->reasons[e->nreasons++], 64, "%s", r->marks[i].reason);

@@ -180,7 +180,7 @@ void pc_marks_add(pc_marks *m, int label, const pc_miner_mark *mark)
     m->asked++;
     m->last_reward = mark->reward;
     m->score = mark->score;
-    if (mark->prediction < 0) return;
+    if (!(mark->prediction >= 0 && mark->prediction <= 1)) return; /* no answer, NaN or out of range */
     m->answered++;
     int pred = mark->prediction > 0.5;
     if (pred && label) m->tp++;

@@ -81,7 +81,7 @@ static void print_last_challenges(const char *state_dir, FILE *out)
             cJSON_ArrayForEach(m, miners)
             {
                 const cJSON *pr = cJSON_GetObjectItem(m, "prediction");
-                if (cJSON_IsNumber(pr) && pr->valuedouble >= 0) answered++;
+                if (cJSON_IsNumber(pr) && pr->valuedouble >= 0 && pr->valuedouble <= 1) answered++; /* valid answers, as the loop counts */
             }
             fprintf(out, "  #%-6.0f %s  %-4s image, %d/%d miners answered\n",
                     cJSON_IsNumber(id) ? id->valuedouble : 0, when,

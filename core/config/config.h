@@ -13,23 +13,26 @@
 
 struct pc_pipeline;
 
+/* The challenge section. */
+typedef struct pc_challenge_config {
+    double interval;   /* seconds */
+    long steps;        /* 0 = forever */
+    double roadwork_prob, fake_prob, i2i_prob;
+    int on_empty_skip; /* 1: skip (upstream); 0: fallback */
+    int jpeg_quality;
+    double alpha;
+    size_t history_size;
+    long epoch;
+    uint64_t seed;     /* 0 = random each run */
+    char *state_dir;   /* ~ expanded */
+} pc_challenge_config;
+
 typedef struct pc_config {
     struct {
         char *root;        /* ~ expanded */
         int64_t budget[4]; /* by proctor_cache_kind; 0 = none */
     } cache;
-    struct {
-        double interval;   /* seconds */
-        long steps;        /* 0 = forever */
-        double roadwork_prob, fake_prob, i2i_prob;
-        int on_empty_skip; /* 1: skip (upstream); 0: fallback */
-        int jpeg_quality;
-        double alpha;
-        size_t history_size;
-        long epoch;
-        uint64_t seed;     /* 0 = random each run */
-        char *state_dir;   /* ~ expanded */
-    } challenge;
+    pc_challenge_config challenge;
     pc_augment_opts augment;
     struct {
         size_t sample_size;

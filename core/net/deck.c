@@ -56,27 +56,16 @@ void pc_deck_free(pc_deck *d)
     memset(d, 0, sizeof *d);
 }
 
-static int in_hand(const int *hand, size_t n, int uid)
-{
-    for (size_t i = 0; i < n; i++)
-        if (hand[i] == uid) return 1;
-    return 0;
-}
-
 size_t pc_deck_deal(pc_deck *d, size_t k, int *out)
 {
-    if (k > d->count) k = d->count;
-    size_t dealt = 0;
-    while (dealt < k) {
-        if (d->pos == d->count) shuffle(d);
-        /* after a reshuffle the top card may already be in this hand: bring the first card
-         * that is not forward (it exists, since the hand is smaller than the deck) */
-        size_t j = d->pos;
-        while (in_hand(out, dealt, d->cards[j])) j++;
-        int t = d->cards[j];
-        d->cards[j] = d->cards[d->pos];
-        d->cards[d->pos] = t;
-        out[dealt++] = d->cards[d->pos++];
+    if (d->count == 0) return 0;
+    for (size_t i = 0; i < k; i++) {
+        if (d->pos == d->count) {
+            /* upstream's refill: the eligible uids in uid order, shuffled again */
+            qsort(d->cards, d->count, sizeof *d->cards, cmp_int);
+            shuffle(d);
+        }
+        out[i] = d->cards[d->pos++];
     }
-    return dealt;
+    return k;
 }

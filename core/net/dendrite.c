@@ -293,21 +293,86 @@ static int prepare(pc_dendrite *d, req *r, const pc_axon_target *t, const char *
     return 0;
 }
 
+/* The answer as upstream reads it: ImageSynapse(**json) validates "prediction" as a pydantic
+ * float in lax mode, so numbers, numeric strings (pc_pydantic_float) and booleans are answers,
+ * NaN and infinities included (the scorer decides what they are worth); null, lists and
+ * objects are not. */
+/* Python's json (which reads the answer upstream) also takes the bare tokens NaN, Infinity and
+ * -Infinity as numbers; cJSON does not. Outside strings they become the strings "nan", "inf",
+ * "-inf", which the prediction's lax float reading turns back into NaN and infinities. NULL when
+ * there is none (or out of memory). */
+static char *python_tokens(const char *text, size_t len, size_t *out_len)
+{
+    static const struct { const char *token, *as; } map[] = {
+        {"-Infinity", "\"-inf\""}, {"Infinity", "\"inf\""}, {"NaN", "\"nan\""}};
+    char *out = malloc(len * 2 + 1);
+    size_t n = 0;
+    int in_string = 0, replaced = 0;
+    for (size_t i = 0; out && i < len;) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\' && i + 1 < len) out[n++] = text[i++];
+            else if (ch == '"') in_string = 0;
+            out[n++] = text[i++];
+            continue;
+        }
+        size_t k = 0;
+        while (k < 3 && !(len - i >= strlen(map[k].token) && !memcmp(text + i, map[k].token, strlen(map[k].token))))
+            k++;
+        if (k < 3) {
+            memcpy(out + n, map[k].as, strlen(map[k].as));
+            n += strlen(map[k].as);
+            i += strlen(map[k].token);
+            replaced = 1;
+            continue;
+        }
+        if (ch == '"') in_string = 1;
+        out[n++] = text[i++];
+    }
+    if (!out || !replaced) {
+        free(out);
+        return NULL;
+    }
+    out[n] = 0;
+    *out_len = n;
+    return out;
+}
+
 static void parse_answer(req *r, pc_dendrite_result *o)
 {
     cJSON *root = cJSON_ParseWithLength(r->resp ? r->resp : "", r->resp_len);
+    size_t alt_len = 0;
+    char *alt = root || !r->resp ? NULL : python_tokens(r->resp, r->resp_len, &alt_len);
+    if (alt) root = cJSON_ParseWithLength(alt, alt_len);
+    free(alt);
     const cJSON *p = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "prediction") : NULL;
+    double v = 0;
+    int ok = 0;
+    if (cJSON_IsNumber(p)) v = p->valuedouble, ok = 1;
+    else if (cJSON_IsBool(p)) v = cJSON_IsTrue(p) ? 1.0 : 0.0, ok = 1;
+    else if (cJSON_IsString(p)) ok = pc_pydantic_float(p->valuestring, strlen(p->valuestring), &v) == 0;
     if (!cJSON_IsObject(root)) fail(o, "invalid JSON");
     else if (!p) fail(o, "no prediction");
-    else if (!cJSON_IsNumber(p)) fail(o, "prediction not a number");
-    else if (!isfinite(p->valuedouble)) fail(o, "prediction not finite");
+    else if (!ok) fail(o, "prediction not a number");
     else {
-        o->prediction = p->valuedouble;
+        o->prediction = v;
         snprintf(o->reason, sizeof o->reason, "ok");
     }
     cJSON_Delete(root);
 }
 
+/* libcurl refuses a header line over CURL_MAX_HTTP_HEADER (100 KiB) with its out-of-memory code
+ * (CURLE_TOO_LARGE from 8.6); nothing else in a transfer runs out of memory that way. */
+static int header_too_large(CURLcode code)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if (code == CURLE_TOO_LARGE) return 1;
+#endif
+    return code == CURLE_OUT_OF_MEMORY;
+}
+
+/* status: the HTTP status of a response that arrived in full (whatever its body says), 0 when
+ * the transfer failed (timeout, connection, size caps), even after a status line came in. */
 static void finish(req *r, pc_dendrite_result *o)
 {
     long status = 0, connects = 0;
@@ -315,11 +380,12 @@ static void finish(req *r, pc_dendrite_result *o)
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
-    o->status = (int)status;
+    o->status = r->too_big || r->code != CURLE_OK ? 0 : (int)status;
     o->new_connection = connects > 0;
     o->latency_s = (double)total_us / 1e6;
     if (r->code == CURLE_OPERATION_TIMEDOUT) fail(o, "timeout");
     else if (r->too_big || r->code == CURLE_FILESIZE_EXCEEDED) fail(o, "response too large");
+    else if (header_too_large(r->code)) fail(o, "response header too large");
     else if (r->code == CURLE_COULDNT_CONNECT) fail(o, "connection refused");
     else if (r->code != CURLE_OK) fail(o, curl_easy_strerror(r->code));
     else if (status != 200) {
@@ -356,6 +422,9 @@ static int grow_pool(pc_dendrite *d, size_t n)
          * hundreds of miners that is megabytes; answers read in 4 KiB pieces just as well */
         curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+        /* aiohttp's Accept-Encoding; on_data counts decoded bytes, so the cap also bounds what
+         * a compressed answer (or a gzip bomb) expands to */
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
     }
     return 0;
 }

@@ -7,9 +7,13 @@
  *
  * Every failure is prediction -1 with a short reason: timeout, refused connection, HTTP status
  * other than 200 (redirects are not followed), a response over the size cap (the image length
- * plus max_response: bittensor axons echo the request synapse), a body that is not
- * a JSON object, a missing "prediction", or one that is not a finite JSON number ("NaN" strings
- * and bare NaN tokens included). Labels never pass through here, so nothing here can log one.
+ * plus max_response: bittensor axons echo the request synapse; the cap counts decoded bytes,
+ * answers may come gzip/deflate-compressed as aiohttp accepts), a header line over libcurl's
+ * 100 KiB, a body that is not a JSON object, a missing "prediction", or one that pydantic's lax
+ * float would refuse (null, a list, "abc"). What it accepts is an answer, as upstream: numbers,
+ * numeric strings ("0.7", " 0.7\\n", "1_000.5"), true/false (1/0), and NaN/inf from strings, 1e999
+ * or the bare NaN / Infinity / -Infinity tokens Python's json reads. Labels never pass through
+ * here, so nothing here can log one.
  *
  * Identity: one random (v4) uuid per dendrite object; nonces are CLOCK_REALTIME nanoseconds,
  * strictly increasing across the whole process. Signing is a callback (sr25519 lives in
@@ -43,11 +47,13 @@ typedef struct pc_axon_target {
 } pc_axon_target;
 
 typedef struct pc_dendrite_result {
-    double prediction;   /* the miner's answer, or -1 on any failure */
+    double prediction;   /* the miner's answer (may be NaN or inf), or -1 on any failure */
     double latency_s;    /* dispatch to last byte (or to the failure) */
-    int status;          /* HTTP status; 0 when none was received */
+    int status;          /* HTTP status of a response received in full; 0 when the transfer */
+                         /* failed (timeout, connection, size caps), status line or not   */
     bool new_connection; /* a TCP connection was opened for this request (vs reused) */
-    char reason[64];     /* "ok", "timeout", "connection refused", "http 500", ... */
+    char reason[64];     /* "ok", "timeout", "connection refused", "http 500",            */
+                         /* "response too large", "response header too large", ...       */
 } pc_dendrite_result;
 
 typedef struct pc_dendrite pc_dendrite;

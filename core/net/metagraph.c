@@ -115,7 +115,8 @@ int pc_metagraph_add(pc_metagraph *m, int uid, const char *hotkey, const char *i
         m->cap = cap;
     }
     strcpy(n.hotkey, hotkey);
-    n.serving = !unspecified && port != 0;
+    /* the SDK's AxonInfo.is_serving looks at the ip only: port 0 still serves (and fails) */
+    n.serving = !unspecified;
     m->neurons[m->count++] = n;
     return 0;
 }

@@ -10,7 +10,8 @@
  *     stake: 1234.5               TAO, finite, >= 0; default 0
  *     validator_permit: false     default false
  * Other keys (coldkey, trust, ...) are ignored so that metagraph dumps load as they are.
- * A neuron is serving unless its ip is 0.0.0.0 / :: or its port is 0. */
+ * A neuron is serving unless its ip is 0.0.0.0 (or ::), as the SDK's AxonInfo.is_serving:
+ * port 0 is serving, is dealt, and fails like any miner that cannot be reached. */
 #ifndef PC_NET_METAGRAPH_H
 #define PC_NET_METAGRAPH_H
 

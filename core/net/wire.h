@@ -52,6 +52,12 @@ void pc_py_float_repr(double x, char out[32]);
 int pc_py_parse_int(const char *s, long long *out);
 int pc_py_parse_float(const char *s, double *out);
 
+/* pydantic v2 (lax mode) on a str given to a float field — what upstream makes of a miner's
+ * "prediction": "<text>": Unicode white space around it, a sign, Rust's f64 grammar (inf,
+ * infinity, nan in any case; "1.", ".5", "1e5"), or single underscores inside the untrimmed
+ * text ("1_000.5"). s is n bytes of UTF-8. Returns 0, or -1 where pydantic refuses it. */
+int pc_pydantic_float(const char *s, size_t n, double *out);
+
 /* computed_body_hash of an ImageSynapse: it has no required_hash_fields, so this is SHA3-256 of
  * the empty string, as 64 lower-case hex digits. */
 void pc_synapse_body_hash(char out[65]);

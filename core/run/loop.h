@@ -35,7 +35,10 @@ pc_loop *pc_loop_open(const pc_pipeline *p, char *err, size_t errlen);
 void pc_loop_close(pc_loop *lp);
 /* Stop after this many challenges in total (counting restored ones: no). 0 = forever. */
 void pc_loop_set_steps(pc_loop *lp, long steps);
-/* Run the next challenge when it is due, else wait a little. PC_LOOP_DONE after `steps`. */
+/* Run the next challenge when it is due, else wait a little; during the interval the next
+ * challenge is drawn and its image prepared, so at the tick it is only sent. The first
+ * challenge after open waits, up to one interval, while no cache can serve it (producers still
+ * filling empty caches); that wait is no step. PC_LOOP_DONE after `steps`. */
 int pc_loop_tick(pc_loop *lp, volatile sig_atomic_t *stop);
 /* Run one challenge now; fills *out when given. 0, or -1 when the round could not run. */
 int pc_loop_step(pc_loop *lp, pc_challenge_result *out);

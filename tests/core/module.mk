@@ -77,3 +77,8 @@ test_operator_DEPS = $(PROCTOR) $(BUILD)/plugins/local_folder.so $(BUILD)/plugin
 
 TESTS += test_sdk_kinds
 test_sdk_kinds_SRCS := tests/core/test_sdk_kinds.c $(CT_UTIL)
+
+TESTS += test_loop_answers
+test_loop_answers_SRCS := tests/core/test_loop_answers.c $(CT_UTIL)
+test_loop_answers_LIBS := -lcjson -lmicrohttpd -lpthread
+test_loop_answers_DEPS = $(BUILD)/plugins/local_folder.so $(BUILD)/plugins/scorer_natix.so

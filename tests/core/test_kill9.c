@@ -1,7 +1,8 @@
 /* test_kill9 — `proctor run` SIGKILLed at random moments, 22 times, restarted each time: the
  * state file always loads, its step never goes back, and each miner's history holds exactly
  * the challenges the audit log says it was in (plus at most one per kill: the audit line is
- * written after the state is saved), never a duplicate. */
+ * written after the state is saved), never a duplicate. sample_size 2 = the 2 miners: one card
+ * each per challenge (upstream deals sample_size cards, repeating uids when there are fewer). */
 #include "../tap.h"
 #include "cache/cache.h"
 #include "ctutil.h"
@@ -87,7 +88,7 @@ int main(void)
     char *yaml = ct_path(tmp, "pipeline.yaml"), *log = ct_path(tmp, "run.log");
     char *text = ct_fmt("cache: {root: \"%s\"}\n"
                         "challenge: {interval: 0s, fake_prob: 0, history_size: 1000, epoch: 5, state_dir: \"%s/state\"}\n"
-                        "miners:\n  timeout: 3s\n  validator_hotkey: 5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy\n"
+                        "miners:\n  sample_size: 2\n  timeout: 3s\n  validator_hotkey: 5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy\n"
                         "  neurons:\n"
                         "    - {uid: 0, hotkey: 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY, ip: 127.0.0.1, port: %d}\n"
                         "    - {uid: 1, hotkey: 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty, ip: 127.0.0.1, port: %d}\n"

@@ -122,7 +122,10 @@ static void test_main(const int ports[3])
         is_int(pc_loop_step(lp, &r), 0, "step %d runs", i + 1);
         is_int(r.skipped, 0, "step %d not skipped", i + 1);
         is_int(r.step, i + 1, "step number");
-        if (r.count != 3) all_three = 0;
+        /* sample_size 10 of 3 eligible: upstream's next_k deals 10, passes of 3 (3+3+3+1) */
+        int per_uid[4] = {0};
+        for (size_t k = 0; k < r.count; k++) per_uid[r.marks[k].uid >= 0 && r.marks[k].uid < 3 ? r.marks[k].uid : 3]++;
+        if (r.count != 10 || per_uid[3] || per_uid[0] < 3 || per_uid[1] < 3 || per_uid[2] < 3) all_three = 0;
         if (i == 2) { /* epoch 3: the first weights file */
             char *wp = ct_fmt("%s/stateA/weights.json", tmp), *wt = ct_read(wp, NULL);
             cJSON *w3 = wt ? cJSON_Parse(wt) : NULL;
@@ -137,7 +140,7 @@ static void test_main(const int ports[3])
             if (r.marks[k].uid == 0 && !(r.marks[k].prediction >= 0 && r.marks[k].prediction <= 1)) good_answers = 0;
         }
     }
-    ok(all_three, "each challenge asks the 3 serving miners (never the validator uid 3)");
+    ok(all_three, "each challenge deals 10 cards over the 3 serving miners (never the validator uid 3)");
     ok(broken_ok, "the broken miner gets prediction -1 and reward 0 every time");
     ok(good_answers, "the good miner answers in [0, 1] every time");
     ok(pc_loop_score(lp, 0) > 0, "the good miner's score grew: %g", pc_loop_score(lp, 0));
@@ -156,7 +159,7 @@ static void test_main(const int ports[3])
     is_int(from_prev, 0, "from the main file");
     for (int uid = 0; uid < 3; uid++) {
         proctor_history v = pc_history_view(h, uid);
-        is_int(v.count, 6, "uid %d: 6 history entries", uid);
+        is_int(v.count, 20, "uid %d: 20 history entries (60 cards, 20 passes of 3)", uid);
     }
     proctor_history hb = pc_history_view(h, 1);
     ok(hb.count && hb.entries[hb.count - 1].prediction == -1, "the broken miner's history holds -1");
@@ -176,7 +179,7 @@ static void test_main(const int ports[3])
         const cJSON *m0 = miner_entry(l, 0), *m1 = miner_entry(l, 1);
         if (!l || !cJSON_IsNumber(id) || id->valueint != (int)i + 1 || !cJSON_IsString(seed) ||
             !cJSON_IsString(cJSON_GetObjectItem(l, "kind")) || !cJSON_IsObject(aug) ||
-            !cJSON_IsNumber(cJSON_GetObjectItem(aug, "level")) || cJSON_GetArraySize(cJSON_GetObjectItem(l, "miners")) != 3 ||
+            !cJSON_IsNumber(cJSON_GetObjectItem(aug, "level")) || cJSON_GetArraySize(cJSON_GetObjectItem(l, "miners")) != 10 ||
             !m0 || !cJSON_IsNumber(cJSON_GetObjectItem(m0, "prediction")) ||
             !cJSON_IsNumber(cJSON_GetObjectItem(m0, "latency")) || !cJSON_IsNumber(cJSON_GetObjectItem(m0, "reward")))
             fields = 0;

@@ -132,8 +132,15 @@ int main(void)
     ok(logtext && strstr(logtext, "no wallet configured: requests go out unsigned"), "run warned that requests go unsigned");
     if (tap_failed_) diag("run log:\n%s", logtext ? logtext : "");
     free(logtext);
-    rc = proctor(&out, &err, noenv, "run", "-n", "1", "-c", good);
+    /* the same state_dir, no interval to wait out for a first image */
+    char *again = ct_path(tmp, "again.yaml");
+    text = ct_fmt("cache: {root: \"%s/cache\"}\nchallenge:\n  state_dir: \"%s/state-good.yaml\"\n  interval: 0s\n"
+                  "scorers:\n  - {plugin: natix}\n", tmp, tmp);
+    ct_write_str(again, text);
+    free(text);
+    rc = proctor(&out, &err, noenv, "run", "-n", "1", "-c", again);
     is_int(rc, 0, "after it stopped the lock is free again (%s)", err);
+    free(again);
     free(out), free(err);
 
     /* ---- 3. plugin paths relative to the YAML file; plugins -c ---------------------------- */

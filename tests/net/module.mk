@@ -6,5 +6,5 @@ test_net_wire_SRCS := tests/net/test_net_wire.c tests/net/netutil.c tools/demo_m
                       tools/demo_miner/roadwork.c
 test_net_wire_LIBS := -ljpeg -lsodium
 test_net_dendrite_SRCS := tests/net/test_net_dendrite.c tests/net/netutil.c
-test_net_dendrite_LIBS := -lmicrohttpd -ljpeg -lsodium -lcurl -lcjson
+test_net_dendrite_LIBS := -lmicrohttpd -ljpeg -lsodium -lcurl -lcjson -lz
 test_net_dendrite_DEPS = $(BUILD)/demo_miner

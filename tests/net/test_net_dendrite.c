@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
+#include <zlib.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -29,7 +30,7 @@
 typedef enum {
     K_GOOD, K_SLOW, K_INT, K_BIG_DECLARED, K_BIG_CHUNKED, K_DRIP, K_BAD_JSON, K_NAN_STRING,
     K_NAN_BARE, K_INF, K_MISSING, K_NULL, K_STRING_NUM, K_ARRAY, K_REDIRECT, K_NOT200, K_ECHO,
-    K_COUNT
+    K_BOOL, K_STRING_SPACE, K_STRING_BAD, K_GZIP, K_DEFLATE, K_GZIP_BOMB, K_BIG_HEADER, K_NEG_INF_BARE, K_COUNT
 } kind;
 
 static const char *const answers[K_COUNT] = {
@@ -46,7 +47,37 @@ static const char *const answers[K_COUNT] = {
     [K_ARRAY] = "[0.5]",
     [K_REDIRECT] = "{\"prediction\": 0.9}",
     [K_NOT200] = "{\"prediction\": 0.9}",
+    [K_BOOL] = "{\"prediction\": true}",
+    /* U+3000 and a newline around it: pydantic reads 1.05 */
+    [K_STRING_SPACE] = "{\"prediction\": \"\\u3000 0.105e1\\n\"}",
+    [K_STRING_BAD] = "{\"prediction\": \"0.7a\"}",
+    [K_GZIP] = "{\"prediction\": 0.42}",
+    [K_DEFLATE] = "{\"prediction\": 0.43}",
+    [K_BIG_HEADER] = "{\"prediction\": 0.5}",
+    /* the tokens inside the string stay text; the bare one is a number to Python's json */
+    [K_NEG_INF_BARE] = "{\"name\": \"NaN \\\" Infinity\", \"prediction\": -Infinity}",
 };
+
+/* Compressed bodies, made once in main: gzip and zlib ("deflate" in HTTP) of the answers, and a
+ * gzip bomb (16 MiB of spaces in ~16 KiB) */
+static unsigned char *packed[K_COUNT];
+static size_t packed_len[K_COUNT];
+
+static int pack(kind k, const void *text, size_t len, int gzip)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 9, Z_DEFLATED, gzip ? 31 : 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+    size_t cap = deflateBound(&z, len);
+    packed[k] = malloc(cap);
+    z.next_in = (unsigned char *)text;
+    z.avail_in = (uInt)len;
+    z.next_out = packed[k];
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    packed_len[k] = cap - z.avail_out;
+    deflateEnd(&z);
+    return rc == Z_STREAM_END ? 0 : -1;
+}
 
 typedef struct server {
     kind k;
@@ -60,6 +91,7 @@ typedef struct server {
 } server;
 
 static server servers[K_COUNT];
+static const char *header_value(const char *block, const char *name, char *out, size_t cap);
 static int good_port;
 static volatile int stopping;
 
@@ -141,6 +173,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         memcpy(text, u->p ? u->p : "", keep);
         strcpy(text + keep, "\"prediction\": 0.61}");
         r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    } else if (packed[s->k]) {
+        r = MHD_create_response_from_buffer(packed_len[s->k], packed[s->k], MHD_RESPMEM_PERSISTENT);
+        if (r) MHD_add_response_header(r, "Content-Encoding", s->k == K_DEFLATE ? "deflate" : "gzip");
     } else {
         if (s->k == K_SLOW) usleep(200000);
         r = MHD_create_response_from_buffer(strlen(answers[s->k]), (void *)answers[s->k], MHD_RESPMEM_PERSISTENT);
@@ -154,6 +189,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         status = 302;
     }
     if (s->k == K_NOT200) status = 503;
+    if (s->k == K_BIG_HEADER) { /* one header line over libcurl's 100 KiB */
+        static char big[150000];
+        if (!big[0]) memset(big, 'x', sizeof big - 1);
+        MHD_add_response_header(r, "X-Big", big);
+    }
+    char accept[128];
+    if (header_value(s->headers, "Accept-Encoding", accept, sizeof accept) && !strcmp(accept, "gzip, deflate"))
+        MHD_add_response_header(r, "X-Saw-Accept-Encoding", "1");
     enum MHD_Result ok_ = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ok_;
@@ -177,7 +220,9 @@ static struct MHD_Daemon *start(server *s, int v6)
                                 (v6 ? MHD_USE_IPv6 : 0),
                             0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
                             v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                            /* room for K_BIG_HEADER's 150 KB header line */
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(1u << 20), MHD_OPTION_END);
     if (s->d) s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
     return s->d;
 }
@@ -398,17 +443,34 @@ static void test_hostile(const char *image)
     ok(r[K_SLOW].latency_s >= 0.2 && r[K_SLOW].latency_s < 1.0, "its latency %.3f s", r[K_SLOW].latency_s);
     is_double(r[K_INT].prediction, 1.0, 0, "an integer prediction is a number");
     is_double(r[K_ECHO].prediction, 0.61, 0, "a miner echoing the synapse (as axons do) answered");
+    /* pydantic's lax float, as upstream's ImageSynapse(**json) reads "prediction" */
+    is_double(r[K_STRING_NUM].prediction, 0.5, 0, "numeric string \"0.5\" is 0.5 (%s)", r[K_STRING_NUM].reason);
+    is_double(r[K_STRING_SPACE].prediction, 1.05, 1e-15, "\"\\u3000 0.105e1\\n\" is 1.05 (%s)",
+              r[K_STRING_SPACE].reason);
+    is_double(r[K_BOOL].prediction, 1.0, 0, "true is 1.0 (%s)", r[K_BOOL].reason);
+    ok(isnan(r[K_NAN_STRING].prediction) && !strcmp(r[K_NAN_STRING].reason, "ok"),
+       "\"NaN\" is NaN, an answer the scorer judges (%s)", r[K_NAN_STRING].reason);
+    ok(isinf(r[K_INF].prediction) && r[K_INF].prediction > 0, "1e999 is inf (%s)", r[K_INF].reason);
+    ok(isnan(r[K_NAN_BARE].prediction) && !strcmp(r[K_NAN_BARE].reason, "ok"),
+       "a bare NaN token is NaN, as Python's json reads it (%s)", r[K_NAN_BARE].reason);
+    ok(isinf(r[K_NEG_INF_BARE].prediction) && r[K_NEG_INF_BARE].prediction < 0,
+       "a bare -Infinity is -inf; the tokens inside a string are left alone (%s)", r[K_NEG_INF_BARE].reason);
+    is_double(r[K_GZIP].prediction, 0.42, 0, "a gzip-compressed answer is decoded (%s)", r[K_GZIP].reason);
+    is_double(r[K_DEFLATE].prediction, 0.43, 0, "a deflate-compressed answer is decoded (%s)", r[K_DEFLATE].reason);
+    char v[64];
+    ok(header_value(servers[K_GZIP].headers, "Accept-Encoding", v, sizeof v) && !strcmp(v, "gzip, deflate"),
+       "Accept-Encoding: gzip, deflate sent, as aiohttp (%s)", v);
     struct { int k; const char *reason; int status; const char *what; } bad[] = {
-        {K_BIG_DECLARED, "response too large", 200, "100 MB declared"},
-        {K_BIG_CHUNKED, "response too large", 200, "100 MB chunked"},
-        {K_DRIP, "timeout", 200, "one byte per second"},
+        /* one status rule: a transfer that failed records 0, status line received or not */
+        {K_BIG_DECLARED, "response too large", 0, "100 MB declared"},
+        {K_BIG_CHUNKED, "response too large", 0, "100 MB chunked"},
+        {K_GZIP_BOMB, "response too large", 0, "gzip bomb (16 MiB decoded)"},
+        {K_DRIP, "timeout", 0, "one byte per second"},
+        {K_BIG_HEADER, "response header too large", 0, "a 150 KB header line"},
         {K_BAD_JSON, "invalid JSON", 200, "truncated JSON"},
-        {K_NAN_STRING, "prediction not a number", 200, "\"NaN\" string"},
-        {K_NAN_BARE, "invalid JSON", 200, "bare NaN token"},
-        {K_INF, "prediction not finite", 200, "1e999"},
         {K_MISSING, "no prediction", 200, "no prediction key"},
         {K_NULL, "prediction not a number", 200, "null prediction"},
-        {K_STRING_NUM, "prediction not a number", 200, "numeric string"},
+        {K_STRING_BAD, "prediction not a number", 200, "\"0.7a\""},
         {K_ARRAY, "invalid JSON", 200, "a JSON array"},
         {K_REDIRECT, "http 302", 302, "302 redirect"},
         {K_NOT200, "http 503", 503, "503 with a prediction in the body"},
@@ -579,6 +641,14 @@ static void test_demo_miner(void)
 
 int main(void)
 {
+    size_t bomb_len = 16u << 20;
+    char *bomb = malloc(bomb_len);
+    int packed_ok = bomb && (memset(bomb, ' ', bomb_len), 1) &&
+                    !pack(K_GZIP, answers[K_GZIP], strlen(answers[K_GZIP]), 1) &&
+                    !pack(K_DEFLATE, answers[K_DEFLATE], strlen(answers[K_DEFLATE]), 0) &&
+                    !pack(K_GZIP_BOMB, bomb, bomb_len, 1);
+    free(bomb);
+    if (!ok(packed_ok, "compressed answers made (bomb: %zu bytes)", packed_len[K_GZIP_BOMB])) return done_testing();
     for (int k = 0; k < K_COUNT; k++) {
         servers[k].k = (kind)k;
         if (!start(&servers[k], 0)) skip_all("cannot start a loopback HTTP server");
@@ -591,7 +661,7 @@ int main(void)
     test_ipv6(image);
     test_demo_miner();
     stopping = 1;
-    for (int k = 0; k < K_COUNT; k++) stop(&servers[k]);
+    for (int k = 0; k < K_COUNT; k++) stop(&servers[k]), free(packed[k]);
     free(image);
     if (refused_fd >= 0) close(refused_fd);
     return done_testing();

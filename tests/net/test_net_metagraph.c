@@ -37,7 +37,7 @@ static void test_json(void)
     is_double(n0 ? n0->stake : -1, 12.5, 0, "uid 0 stake");
     is_str(n0 ? n0->ip : "", "203.0.113.7", "uid 0 ip");
     is_str(n2 ? n2->ip : "", "2001:db8::1", "IPv6 brackets dropped, canonical lower case");
-    ok(n2 && !n2->serving, "port 0 is not serving");
+    ok(n2 && n2->serving, "port 0 is serving (the SDK looks at the ip only)");
     ok(!pc_metagraph_find(&m, 1)->serving, "ip 0.0.0.0 is not serving");
     ok(pc_metagraph_eligible(n0, PC_VPERMIT_TAO_LIMIT), "serving miner is eligible");
     ok(!pc_metagraph_eligible(pc_metagraph_find(&m, 1), PC_VPERMIT_TAO_LIMIT), "not serving: not eligible");
@@ -50,8 +50,8 @@ static void test_json(void)
     ok(pc_metagraph_eligible(pc_metagraph_find(&m, 3), 60000), "a higher limit makes uid 3 eligible");
     int uids[8];
     size_t k = pc_metagraph_eligible_uids(&m, PC_VPERMIT_TAO_LIMIT, uids);
-    is_int(k, 3, "three eligible uids");
-    ok(k == 3 && uids[0] == 0 && uids[1] == 4 && uids[2] == 5, "eligible uids in order 0,4,5");
+    is_int(k, 4, "four eligible uids (port 0 included)");
+    ok(k == 4 && uids[0] == 0 && uids[1] == 2 && uids[2] == 4 && uids[3] == 5, "eligible uids in order 0,2,4,5");
 
     /* a top-level list also works; a failure appends nothing */
     size_t before = m.count;
@@ -183,20 +183,27 @@ static void test_deck(void)
     pc_deck d, d2;
     is_int(pc_deck_init(&d, uids, 25, rng_next, &seed), 0, "deck of 25");
     pc_deck_init(&d2, uids, 25, rng_next, &seed2);
-    int seen[25] = {0}, dups_in_hand = 0, same_as_replay = 1;
-    /* 50 hands of 10 = 500 cards = 20 passes over the deck */
+    int seen[25] = {0}, short_hands = 0, same_as_replay = 1, passes_ok = 1, stream[500];
+    /* 50 hands of 10 = 500 cards = 20 passes over the deck (upstream UIDDeck.next_k) */
     for (int h = 0; h < 50; h++) {
         size_t n = pc_deck_deal(&d, 10, hand);
         int hand2[10];
         pc_deck_deal(&d2, 10, hand2);
-        if (n != 10) dups_in_hand = 100;
+        short_hands += n != 10;
         for (int i = 0; i < 10; i++) {
             seen[hand[i] - 100]++;
             same_as_replay &= hand[i] == hand2[i];
-            for (int j = 0; j < i; j++) dups_in_hand += hand[i] == hand[j];
+            stream[h * 10 + i] = hand[i];
         }
     }
-    is_int(dups_in_hand, 0, "no uid twice in one hand, even across a reshuffle");
+    is_int(short_hands, 0, "every hand has 10 cards");
+    /* the cards, hand after hand, are passes: each run of 25 is a permutation of the uids */
+    for (int p = 0; p < 20; p++) {
+        int once[25] = {0};
+        for (int i = 0; i < 25; i++) once[stream[p * 25 + i] - 100]++;
+        for (int i = 0; i < 25; i++) passes_ok &= once[i] == 1;
+    }
+    ok(passes_ok, "each pass of 25 cards deals every uid once (a hand may straddle two passes)");
     int fair = 1;
     for (int i = 0; i < 25; i++) fair &= seen[i] == 20;
     ok(fair, "after 20 full passes every uid was dealt exactly 20 times");
@@ -227,9 +234,29 @@ static void test_deck(void)
     pc_deck_free(&d);
     pc_deck_init(&d, three, 4, rng_next, &seed);
     is_int(d.count, 3, "duplicate uids dropped");
-    is_int(pc_deck_deal(&d, 10, hand), 3, "asking 10 of 3 deals 3");
-    ok(hand[0] + hand[1] + hand[2] == 18 && hand[0] != hand[1] && hand[1] != hand[2] && hand[0] != hand[2],
-       "the three distinct uids");
+    /* upstream deals k even from a smaller deck: 3 + 3 + 3 + 1, each pass a permutation */
+    is_int(pc_deck_deal(&d, 10, hand), 10, "asking 10 of 3 deals 10, as upstream's next_k");
+    int perms = 1;
+    for (int p = 0; p < 3; p++)
+        perms &= hand[3 * p] + hand[3 * p + 1] + hand[3 * p + 2] == 18 && hand[3 * p] != hand[3 * p + 1] &&
+                 hand[3 * p + 1] != hand[3 * p + 2] && hand[3 * p] != hand[3 * p + 2];
+    ok(perms && hand[9] >= 5 && hand[9] <= 7, "three passes over {5,6,7}, then one card of the fourth");
+    /* 9 eligible, sample_size 10: the first 9 cards are the 9 uids, the 10th repeats one; the
+     * next hand starts with the 8 cards left of the second pass */
+    int nine[9];
+    for (int i = 0; i < 9; i++) nine[i] = 40 + i;
+    pc_deck_free(&d);
+    pc_deck_init(&d, nine, 9, rng_next, &seed);
+    is_int(pc_deck_deal(&d, 10, hand), 10, "9 eligible, hand of 10: 10 dealt");
+    int mask = 0, repeat = 0;
+    for (int i = 0; i < 9; i++) mask |= 1 << (hand[i] - 40);
+    for (int i = 0; i < 9; i++) repeat += hand[9] == hand[i];
+    ok(mask == 0x1ff && repeat == 1, "the first 9 are the 9 uids, the 10th a repeat (uid %d)", hand[9]);
+    int hand_b[10];
+    pc_deck_deal(&d, 10, hand_b);
+    int mask2 = 1 << (hand[9] - 40);
+    for (int i = 0; i < 8; i++) mask2 |= 1 << (hand_b[i] - 40);
+    ok(mask2 == 0x1ff, "the next hand finishes that pass first");
     pc_deck_free(&d);
     pc_deck_init(&d, NULL, 0, rng_next, &seed);
     is_int(pc_deck_deal(&d, 10, hand), 0, "empty deck deals nothing");

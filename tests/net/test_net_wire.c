@@ -175,10 +175,44 @@ static void test_roadwork(void)
     ok(dm_predict_jpeg(huge, sizeof huge, &p, err, sizeof err) == -1, "65535x65535 header refused: %s", err);
 }
 
+/* pydantic v2's lax str -> float, every row checked against pydantic 2.13.4 / pydantic-core
+ * 2.46.4 (BaseModel with `prediction: float`): NaN rows are ok with v = NAN. */
+static void test_pydantic_float(void)
+{
+    struct { const char *s; int ok; double v; } t[] = {
+        {"0.7", 1, 0.7}, {" 0.7 ", 1, 0.7}, {"\t0.7\n", 1, 0.7}, {"\v1", 1, 1}, {"\f1", 1, 1},
+        {"\xc2\x85" "1", 1, 1}, {"\xc2\xa0" "0.7", 1, 0.7}, {"0.7\xc2\xa0", 1, 0.7},
+        {"\xe1\x9a\x80" "1", 1, 1}, {"\xe2\x80\x80" "0.7", 1, 0.7}, {"\xe2\x80\xa8" "1", 1, 1},
+        {"\xe3\x80\x80" "1", 1, 1}, {"\x1c" "1", 0, 0}, {"\xe2\x80\x8b" "1", 0, 0},
+        {"\xef\xbb\xbf" "1", 0, 0}, {"\xef\xbc\x91", 0, 0},
+        {"1_0", 1, 10}, {"1_000.5", 1, 1000.5}, {"1_.5", 1, 1.5}, {"1._5", 1, 1.5}, {"._5", 1, 0.5},
+        {"0_._5", 1, 0.5}, {"1e_1", 1, 10}, {"1_e1", 1, 10}, {"1e+_5", 1, 1e5}, {"-_1", 1, -1},
+        {"+_1", 1, 1}, {"in_f", 1, INFINITY}, {"n_a_n", 1, NAN}, {"1e1_0", 1, 1e10},
+        {"_1", 0, 0}, {"1_", 0, 0}, {"_", 0, 0}, {"1__0", 0, 0}, {"1.__5", 0, 0}, {"1._", 0, 0},
+        {" 1_0 ", 0, 0}, {"1_0 ", 0, 0}, {" _1", 0, 0}, {"1 _0", 0, 0}, {"_nan", 0, 0}, {"1e_", 0, 0},
+        {"inf", 1, INFINITY}, {"-Infinity", 1, -INFINITY}, {"iNf", 1, INFINITY}, {"+inf", 1, INFINITY},
+        {"Infinity ", 1, INFINITY}, {"nan", 1, NAN}, {"NaN", 1, NAN}, {" nan ", 1, NAN},
+        {"+nan", 1, NAN}, {"-nan", 1, NAN}, {"nan(123)", 0, 0}, {"infinit", 0, 0},
+        {"1e3", 1, 1000}, {".5", 1, 0.5}, {"5.", 1, 5}, {"+5", 1, 5}, {"00.5", 1, 0.5},
+        {"1e0001", 1, 10}, {"1E-5", 1, 1e-5}, {"1e400", 1, INFINITY}, {"-1e400", 1, -INFINITY},
+        {"1.7976931348623159e308", 1, INFINITY}, {"4.9e-325", 1, 0},
+        {"0.1000000000000000055511151231257827", 1, 0.1},
+        {"", 0, 0}, {"  ", 0, 0}, {"0.7a", 0, 0}, {"true", 0, 0}, {"1,5", 0, 0}, {"0x10", 0, 0},
+        {"1e", 0, 0}, {".", 0, 0}, {"e5", 0, 0}, {"- 1", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        double v = -999;
+        int rc = pc_pydantic_float(t[i].s, strlen(t[i].s), &v);
+        int good = t[i].ok ? rc == 0 && (isnan(t[i].v) ? isnan(v) : v == t[i].v) : rc == -1;
+        ok(good, "pydantic float(%zu: \"%s\") %s (rc %d, %.17g)", i, t[i].s, t[i].ok ? "parses" : "refused", rc, v);
+    }
+}
+
 int main(void)
 {
     test_float_repr();
     test_py_parse();
+    test_pydantic_float();
     test_body();
     test_verify();
     test_roadwork();

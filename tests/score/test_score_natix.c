@@ -1,7 +1,8 @@
 /* test_score_natix.c — the natix scorer plugin against hand-computed rewards.
  *
  * reward = ((0.5*MCC(valid among last 100) + 0.5*accuracy(valid among last 10)) * penalty)^3,
- * class = round-half-to-even(p), -1 -> 0. Each case below writes its arithmetic out. */
+ * class = round-half-to-even(p), -1 -> no answer; a class outside {0, 1} or a non-finite answer in
+ * a window empties its metrics (sklearn raises, upstream catches). Each case writes its arithmetic out. */
 #include "scorer_host.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -76,14 +77,38 @@ static void check_rewards(th_scorer *s)
     for (int i = 5; i < 105; i++) l9[i] = i % 2, p9[i] = l9[i] ? 0.8 : 0.2;
     is_double(SCORE(s, p9, l9), 1.0, 1e-12, "MCC window is the last 100 entries");
 
-    /* an out-of-range answer stays in the history as its rounded class: 1.7 -> class 2.
-     * p [1.7,0.1,0.9], labels [1,0,1]: classes [2,0,1], accuracy 2/3.
-     * sklearn multiclass MCC: n=3 right=2, t0=1 t1=2, p0=1 p1=1 p2=1:
-     *   cov(y,p) = 2*3 - (1*1 + 2*1) = 3, cov(p,p) = 9 - 3 = 6, cov(y,y) = 9 - 5 = 4
-     *   MCC = 3/sqrt(24) = 0.612372; reward = (0.306186 + 0.333333)^3 = 0.261554067576 */
+    /* an out-of-range answer whose class is outside {0, 1} stays in the history and makes
+     * sklearn's precision_score raise (labels and classes {0,1,2}: "Target is multiclass but
+     * average='binary'"), so upstream's try/except gives EMPTY metrics: accuracy 0, MCC 0.
+     * p [1.7,0.1,0.9], labels [1,0,1] -> 0 (counting 1.7 as a wrong class-2 answer gave 0.2616) */
     double p10[] = {1.7, 0.1, 0.9};
     int l10[] = {1, 0, 1};
-    is_double(SCORE(s, p10, l10), 0.26155406757624317, 1e-12, "history 1.7 counts as class 2");
+    is_double(SCORE(s, p10, l10), 0.0, 0, "history 1.7 (class 2) empties the metrics -> 0");
+
+    /* the same for 1.5 (class 2), 2.5 (class 2, half-to-even), 3, -0.7 (class -1), -1.5
+     * (class -2): each, followed by 9 perfect answers, keeps accuracy(10) and MCC(100) at 0;
+     * 10 perfect answers later it has left the accuracy window but not the MCC one ->
+     * (0.5*0 + 0.5*1)^3 = 0.125; 100 later it has left both -> 1 */
+    static const double odd[] = {1.5, 2.5, 3, -0.7, -1.5};
+    for (size_t k = 0; k < N(odd); k++) {
+        double p[111];
+        int l[111];
+        p[0] = odd[k], l[0] = 1;
+        for (int i = 1; i < 111; i++) l[i] = i % 2, p[i] = l[i] ? 0.9 : 0.1;
+        is_double(th_score1(s, p, l, 10), 0.0, 0, "%g then 9 right answers -> 0 (empty metrics)", odd[k]);
+        is_double(th_score1(s, p, l, 11), 0.125, 1e-12, "%g out of the accuracy window -> 0.125", odd[k]);
+        is_double(th_score1(s, p, l, 101), 1.0, 1e-12, "%g out of both windows -> 1", odd[k]);
+    }
+    /* sklearn's one exception: labels all 1 and classes {1, 3} are "binary" with pos_label 1
+     * present, so nothing raises: p [3,0.9,0.8] labels [1,1,1] -> accuracy 2/3, MCC 0 -> 1/27 */
+    double p10b[] = {3, 0.9, 0.8};
+    int l10b[] = {1, 1, 1};
+    is_double(SCORE(s, p10b, l10b), 1.0 / 27, 1e-12, "labels {1}, classes {1,3}: accuracy stays");
+    /* two values without 1 raise (pos_label=1 is not a valid label): labels [0,0], classes
+     * [2,0] -> 0 even though the current answer is right */
+    double p10c[] = {2.2, 0.1};
+    int l10c[] = {0, 0};
+    is_double(SCORE(s, p10c, l10c), 0.0, 0, "labels {0}, classes {0,2}: empty metrics");
 
     /* -0.3 rounds to class 0 (still "valid" in the windows): p [-0.3,0.9,0.2] labels [0,1,0]
      * -> classes [0,1,0] = labels -> 1 for the current (in-range) answer */
@@ -98,10 +123,17 @@ static void check_rewards(th_scorer *s)
     int l12[] = {0, 1, 0};
     is_double(SCORE(s, p12, l12), 0.0, 0, "only -1 -> 0");
 
-    /* NaN is no answer */
+    /* a NaN answer earns 0 */
     double p13[] = {0.1, 0.9, NAN};
     int l13[] = {0, 1, 1};
     is_double(SCORE(s, p13, l13), 0.0, 0, "NaN -> 0");
+    /* NaN or inf in the window: sklearn raises on non-finite input -> empty metrics, while
+     * it is in the window (upstream keeps every answer but exactly -1) */
+    double p14[] = {0.1, NAN, 0.9, 0.2};
+    int l14[] = {0, 1, 1, 0};
+    is_double(SCORE(s, p14, l14), 0.0, 0, "NaN in the history -> 0");
+    double p15[] = {0.1, INFINITY, 0.9, 0.2};
+    is_double(SCORE(s, p15, l14), 0.0, 0, "inf in the history -> 0");
 }
 
 static void check_batch(th_scorer *s)
