@@ -1,5 +1,5 @@
 # natix source plugin: Hugging Face Hub downloader + Parquet reader + image extraction.
-# Internal modules: pq_ (Parquet + Thrift reader), hub_ (Hub client).
+# Internal modules: pq_ (Parquet + Thrift reader); the Hub client is plugins/common/hf (hf_).
 NATIX_DIR := plugins/sources/natix
 NATIX_PQ_SRCS := $(NATIX_DIR)/pq_thrift.c $(NATIX_DIR)/pq_meta.c $(NATIX_DIR)/pq_page.c \
                  $(NATIX_DIR)/pq_read.c $(NATIX_DIR)/pq_delta.c
@@ -9,14 +9,12 @@ ARCHIVES += pq
 pq_SRCS := $(NATIX_PQ_SRCS)
 pq_CFLAGS := -fvisibility=hidden
 NATIX_PQ := $(call archive,pq)
-NATIX_HUB_SRCS := $(NATIX_DIR)/hub.c $(NATIX_DIR)/hub_cache.c
-NATIX_HUB_LIBS := -lcurl -lcjson -lsodium -lm
 NATIX_EX_SRCS  := $(NATIX_DIR)/extract.c $(NATIX_DIR)/imginfo.c
 
 PLUGINS += natix
-natix_SRCS   = $(NATIX_DIR)/natix.c $(NATIX_EX_SRCS) $(NATIX_HUB_SRCS) $(NATIX_PQ)
-natix_LIBS   = $(NATIX_HUB_LIBS) $(NATIX_PQ_LIBS)
-natix_CFLAGS = -fvisibility=hidden
+natix_SRCS   = $(NATIX_DIR)/natix.c $(NATIX_EX_SRCS) $(NATIX_PQ) $(HF)
+natix_LIBS   = $(HF_LIBS) $(NATIX_PQ_LIBS)
+natix_CFLAGS = -fvisibility=hidden -I$(HF_DIR)
 
 # libFuzzer target for the Parquet + Thrift reader; `make fuzz-smoke` runs it ~60 s from the
 # fixtures (FUZZ_SECONDS to change). Needs clang with libFuzzer (Debian: clang, libclang-rt-*-dev).

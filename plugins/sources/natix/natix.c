@@ -20,7 +20,7 @@
  * before anything else, so a fresh validator has images within minutes. Parquet files whose
  * footer does not parse are deleted on start (upstream does the same). */
 #include "extract.h"
-#include "hub.h"
+#include "hf.h"
 #include "parquet.h"
 
 #include <dirent.h>
@@ -43,7 +43,8 @@ typedef struct natix {
     const proctor_host *host;
     proctor_ctx *ctx;
     char repo[256], revision[256];
-    hub_client *hub;
+    hf_client *hub;
+    hf_repo hrepo;
     double parquet_interval, extract_interval, listing_ttl;
     int64_t parquet_files, images_per_file, sources_budget;
     double last_parquet, last_extract; /* unix seconds; 0 = never */
@@ -74,7 +75,7 @@ static double now_(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* ---- hooks handed to hub_ and nx_extract ------------------------------------------------- */
+/* ---- hooks handed to hf_ and nx_extract ------------------------------------------------- */
 
 static uint64_t h_random_(void *u) { natix *n = u; return n->host->random_u64(n->ctx); }
 static int h_cancelled_(void *u) { natix *n = u; return n->host->cancelled(n->ctx); }
@@ -198,16 +199,16 @@ static void enforce_budget_(natix *n)
 
 /* ---- downloads ---------------------------------------------------------------------------- */
 
-static proctor_status get_listing_(natix *n, hub_listing *l)
+static proctor_status get_listing_(natix *n, hf_listing *l)
 {
-    if (hub_listing_load(l, n->repo, n->revision, n->listing_ttl, n->listing_path) == 0) return PROCTOR_OK;
+    if (hf_listing_load(l, &n->hrepo, n->listing_ttl, n->listing_path) == 0) return PROCTOR_OK;
     char err[512];
-    proctor_status st = hub_list(n->hub, n->repo, n->revision, l, err, sizeof err);
+    proctor_status st = hf_list(n->hub, &n->hrepo, l, err, sizeof err);
     if (st != PROCTOR_OK) {
         n->host->set_error(n->ctx, "listing %s@%s: %s", n->repo, n->revision, err);
         return st;
     }
-    if (hub_listing_save(l, n->repo, n->revision, n->listing_path) != 0)
+    if (hf_listing_save(l, &n->hrepo, n->listing_path) != 0)
         n->host->log(n->ctx, PROCTOR_LOG_DEBUG, "could not cache the listing in %s", n->listing_path);
     return PROCTOR_OK;
 }
@@ -221,19 +222,19 @@ static const char *base_(const char *p)
 /* Download up to `want` distinct random Parquet files of the listing. */
 static proctor_status fetch_(natix *n, size_t want)
 {
-    hub_listing l;
+    hf_listing l;
     proctor_status st = get_listing_(n, &l);
     if (st != PROCTOR_OK) return st;
     size_t *cand = malloc(sizeof *cand * (l.count + 1)), nc = 0;
     if (!cand) {
-        hub_listing_free(&l);
+        hf_listing_free(&l);
         return PROCTOR_NOMEM;
     }
     for (size_t i = 0; i < l.count; i++)
         if (ends_with_parquet_(base_(l.files[i].path)) && strlen(base_(l.files[i].path)) <= NAME_MAX) cand[nc++] = i;
     if (nc == 0) {
         free(cand);
-        hub_listing_free(&l);
+        hf_listing_free(&l);
         n->host->set_error(n->ctx, "%s@%s holds no .parquet files", n->repo, n->revision);
         return PROCTOR_NOT_READY;
     }
@@ -245,7 +246,7 @@ static proctor_status fetch_(natix *n, size_t want)
         size_t t = cand[i];
         cand[i] = cand[j];
         cand[j] = t;
-        const hub_file *f = &l.files[cand[i]];
+        const hf_file *f = &l.files[cand[i]];
         /* two repo folders may hold the same basename; the cache is flat, so keep one */
         int dup = 0;
         for (size_t k = 0; k < i && !dup; k++) dup = !strcmp(base_(l.files[cand[k]].path), base_(f->path));
@@ -260,7 +261,7 @@ static proctor_status fetch_(natix *n, size_t want)
             continue;
         }
         n->host->log(n->ctx, PROCTOR_LOG_INFO, "downloading %s (%lld bytes)", f->path, (long long)f->size);
-        st = hub_download(n->hub, n->repo, n->revision, &l, f, dest, err, sizeof err);
+        st = hf_download(n->hub, &n->hrepo, &l, f, dest, err, sizeof err);
         if (st == PROCTOR_OK) {
             got++;
             n->host->log(n->ctx, PROCTOR_LOG_SUCCESS, "downloaded %s", base_(f->path));
@@ -275,7 +276,7 @@ static proctor_status fetch_(natix *n, size_t want)
         if (st == PROCTOR_FAILED) unlink(n->listing_path); /* file gone or changed: list again next time */
     }
     free(cand);
-    hub_listing_free(&l);
+    hf_listing_free(&l);
     enforce_budget_(n);
     return got ? PROCTOR_OK : first_err != PROCTOR_OK ? first_err : PROCTOR_NOT_READY;
 }
@@ -324,7 +325,7 @@ static void natix_destroy(void *inst)
 {
     natix *n = inst;
     if (!n) return;
-    hub_free(n->hub);
+    hf_free(n->hub);
     free(n);
 }
 
@@ -360,12 +361,14 @@ static proctor_status natix_create(const proctor_host *host, proctor_ctx *ctx, v
     for (char *p = safe; *p; p++)
         if (*p == '/' || *p == ' ') *p = '_';
     snprintf(n->listing_path, sizeof n->listing_path, "%.*s/.natix-listing-%s.json", PATH_MAX - 1, n->sources, safe);
-    hub_opts o = {0};
+    n->hrepo = (hf_repo){HF_DATASET, n->repo, n->revision};
+    hf_opts o = hf_opts_default();
     o.endpoint = host->config_string(ctx, "endpoint");
     const char *tok = host->config_string(ctx, "token");
     o.token = tok && *tok ? tok : NULL;
     o.max_retries = (int)host->config_int(ctx, "max_retries");
-    if (o.max_retries < 0) o.max_retries = 0;
+    if (o.max_retries < 0) o.max_retries = 0; /* 0 = no retry, as configured */
+    o.user_agent = "proctor-natix/" PROCTOR_VERSION;
     o.retry_after_max_s = host->config_double(ctx, "retry_after_max");
     o.random = h_random_;
     o.cancelled = h_cancelled_;
@@ -373,14 +376,14 @@ static proctor_status natix_create(const proctor_host *host, proctor_ctx *ctx, v
     o.log = h_log_;
     o.user = n;
     char err[256];
-    n->hub = hub_new(&o, err, sizeof err);
+    n->hub = hf_new(&o, err, sizeof err);
     if (!n->hub) {
         host->set_error(ctx, "%s", err);
         natix_destroy(n);
         return PROCTOR_INVALID;
     }
     host->log(ctx, PROCTOR_LOG_INFO, "dataset %s@%s from %s (%s token)", n->repo, n->revision,
-              hub_endpoint(n->hub), hub_has_token(n->hub) ? "with a" : "no");
+              hf_endpoint(n->hub), hf_has_token(n->hub) ? "with a" : "no");
     *instance = n;
     return PROCTOR_OK;
 }
