@@ -2,8 +2,8 @@
 # Internal modules: pq_ (Parquet + Thrift reader); the Hub client is plugins/common/hf (hf_).
 NATIX_DIR := plugins/sources/natix
 NATIX_PQ_SRCS := $(NATIX_DIR)/pq_thrift.c $(NATIX_DIR)/pq_meta.c $(NATIX_DIR)/pq_page.c \
-                 $(NATIX_DIR)/pq_read.c $(NATIX_DIR)/pq_delta.c
-NATIX_PQ_LIBS := -lsnappy -lzstd -lz
+                 $(NATIX_DIR)/pq_read.c $(NATIX_DIR)/pq_delta.c $(NATIX_DIR)/pq_stream.c
+NATIX_PQ_LIBS := -lsnappy -lzstd -lz -llz4
 # The Parquet reader is a static library: the plugin, its tests, the bench and the fuzzer share it.
 ARCHIVES += pq
 pq_SRCS := $(NATIX_PQ_SRCS)
@@ -21,7 +21,7 @@ natix_CFLAGS = -fvisibility=hidden -I$(HF_DIR)
 NATIX_FUZZ      := $(BUILD)/fuzz/natix_parquet_fuzz
 NATIX_FUZZ_DIR  := $(BUILD)/fuzz/natix-corpus
 FUZZ_SECONDS    ?= 60
-$(NATIX_FUZZ): $(NATIX_DIR)/fuzz/fuzz_parquet.c $(NATIX_PQ_SRCS) $(wildcard $(NATIX_DIR)/*.h)
+$(NATIX_FUZZ): $(NATIX_DIR)/fuzz/fuzz_parquet.c $(pq_SRCS) $(wildcard $(NATIX_DIR)/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -Wall -Wextra -Wshadow -Isdk -o $@ $(filter %.c,$^) $(NATIX_PQ_LIBS)
