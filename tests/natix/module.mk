@@ -11,3 +11,7 @@ TESTS += test_natix_plugin
 test_natix_plugin_SRCS = tests/natix/test_natix_plugin.c tests/natix/mock_hub.c
 test_natix_plugin_LIBS = -lmicrohttpd -lcjson -lsodium
 test_natix_plugin_DEPS = $(BUILD)/plugins/natix.so
+
+TESTS += test_natix_extract
+test_natix_extract_SRCS = tests/natix/test_natix_extract.c $(NATIX_EX_SRCS) bench/natix/bench_pqwrite.c $(NATIX_PQ)
+test_natix_extract_LIBS = $(NATIX_PQ_LIBS) -lcjson -ljpeg -lz

@@ -287,7 +287,7 @@ static proctor_status extract_all_(natix *n)
 {
     srcfile *fs;
     size_t cnt = list_sources_(n, &fs);
-    nx_sink sink = {s_put_, s_has_, n->host->image_sniff, h_random_, h_cancelled_, n};
+    nx_sink sink = {s_put_, s_has_, n->host->image_sniff, h_random_, h_cancelled_, n, NULL, h_log_};
     nx_extract_stats tot = {0};
     proctor_status rc = PROCTOR_OK;
     for (size_t i = 0; i < cnt; i++) {
