@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define COMMIT "0123456789abcdef0123456789abcdef01234567"
+#define COMMIT (m->commit ? m->commit : "0123456789abcdef0123456789abcdef01234567")
 
 void mock_file_hash(mock_file *f)
 {

@@ -18,12 +18,20 @@
  * Schedule: the core calls refresh every `interval`; the two timers live here. On the first
  * refresh with an empty real-image cache, one file is fetched (if none is on disk) and extracted
  * before anything else, so a fresh validator has images within minutes. Parquet files whose
- * footer does not parse are deleted on start (upstream does the same). */
+ * footer does not parse are deleted on start (upstream does the same).
+ *
+ * Local names: <stem>-<8 hex of sha256(repo path)>.parquet, so files with the same basename in
+ * two repo folders do not overwrite each other. Only names ending in lower-case ".parquet"
+ * count (upstream's filter). A file that downloads but cannot be read is deleted and its sha256
+ * remembered (sources/.natix-unreadable.json) until the listing changes: it is not fetched
+ * again on every refresh. */
 #include "extract.h"
 #include "hf.h"
 #include "parquet.h"
 
 #include <dirent.h>
+#include <cjson/cJSON.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,6 +59,10 @@ typedef struct natix {
     int started, first_done;
     char sources[PATH_MAX];
     char listing_path[PATH_MAX + 256];
+    char bad_path[PATH_MAX + 64];
+    char listing_id[65];   /* the listing the unreadable set belongs to */
+    char (*bad)[65];       /* sha256 of files that downloaded but could not be read */
+    size_t nbad;
 } natix;
 
 static const proctor_config_key natix_keys[] = {
@@ -108,10 +120,137 @@ typedef struct srcfile {
     double mtime;
 } srcfile;
 
+/* upstream keeps names ending in ".parquet", case and all */
 static int ends_with_parquet_(const char *name)
 {
     size_t n = strlen(name);
-    return n > 8 && name[0] != '.' && strcasecmp(name + n - 8, ".parquet") == 0;
+    return n > 8 && name[0] != '.' && strcmp(name + n - 8, ".parquet") == 0;
+}
+
+static void hex_sha256_(const void *b, size_t n, char hex[65])
+{
+    unsigned char h[32];
+    crypto_hash_sha256(h, b, n);
+    sodium_bin2hex(hex, 65, h, 32);
+}
+
+/* sha256 of a file's content (what the Hub's LFS oid is); -1 when it cannot be read. */
+static int sha256_path_(const char *path, char hex[65])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char *buf = malloc(1 << 20), h[32];
+    ssize_t r = 0;
+    while (buf && (r = read(fd, buf, 1 << 20)) > 0) crypto_hash_sha256_update(&st, buf, (unsigned long long)r);
+    close(fd);
+    int bad = !buf || r < 0;
+    free(buf);
+    if (bad) return -1;
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(hex, 65, h, 32);
+    return 0;
+}
+
+/* ---- files that cannot be read: remembered until the listing changes ---------------------- */
+
+static void bad_save_(natix *n)
+{
+    cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
+    cJSON_AddStringToObject(o, "listing", n->listing_id);
+    for (size_t i = 0; i < n->nbad; i++) cJSON_AddItemToArray(a, cJSON_CreateString(n->bad[i]));
+    cJSON_AddItemToObject(o, "sha256", a);
+    char *text = cJSON_PrintUnformatted(o), tmp[PATH_MAX + 80];
+    cJSON_Delete(o);
+    snprintf(tmp, sizeof tmp, "%s.tmp", n->bad_path);
+    FILE *fp = text ? fopen(tmp, "w") : NULL;
+    int okw = fp && fputs(text, fp) >= 0;
+    if (fp) okw &= fclose(fp) == 0;
+    if (!okw || rename(tmp, n->bad_path) != 0) {
+        unlink(tmp);
+        n->host->log(n->ctx, PROCTOR_LOG_WARNING, "could not save %s", n->bad_path);
+    }
+    free(text);
+}
+
+static void bad_load_(natix *n)
+{
+    FILE *fp = fopen(n->bad_path, "r");
+    if (!fp) return;
+    char *text = malloc(1 << 20);
+    size_t got = text ? fread(text, 1, (1 << 20) - 1, fp) : 0;
+    fclose(fp);
+    if (!text) return;
+    text[got] = 0;
+    cJSON *o = cJSON_Parse(text);
+    free(text);
+    const cJSON *id = cJSON_GetObjectItem(o, "listing"), *a = cJSON_GetObjectItem(o, "sha256"), *e;
+    if (cJSON_IsString(id) && strlen(id->valuestring) < sizeof n->listing_id) {
+        snprintf(n->listing_id, sizeof n->listing_id, "%s", id->valuestring);
+        cJSON_ArrayForEach(e, a) {
+            if (!cJSON_IsString(e) || strlen(e->valuestring) != 64) continue;
+            char (*nb)[65] = realloc(n->bad, (n->nbad + 1) * sizeof *nb);
+            if (!nb) break;
+            n->bad = nb;
+            memcpy(n->bad[n->nbad++], e->valuestring, 65);
+        }
+    }
+    cJSON_Delete(o);
+}
+
+static int bad_has_(const natix *n, const char *sha)
+{
+    for (size_t i = 0; *sha && i < n->nbad; i++)
+        if (!strcmp(n->bad[i], sha)) return 1;
+    return 0;
+}
+
+/* Forget the unreadable set when the listing is not the one it was made for. */
+static void bad_sync_(natix *n, const hf_listing *l)
+{
+    char id[65];
+    if (l->commit && strlen(l->commit) < sizeof id) {
+        snprintf(id, sizeof id, "%s", l->commit);
+    } else {
+        crypto_hash_sha256_state st;
+        crypto_hash_sha256_init(&st);
+        for (size_t i = 0; i < l->count; i++) {
+            char size[32];
+            snprintf(size, sizeof size, ":%lld:", (long long)l->files[i].size);
+            crypto_hash_sha256_update(&st, (const unsigned char *)l->files[i].path, strlen(l->files[i].path) + 1);
+            crypto_hash_sha256_update(&st, (const unsigned char *)size, strlen(size));
+            crypto_hash_sha256_update(&st, (const unsigned char *)l->files[i].sha256, 64);
+        }
+        unsigned char h[32];
+        crypto_hash_sha256_final(&st, h);
+        sodium_bin2hex(id, sizeof id, h, 32);
+    }
+    if (!strcmp(id, n->listing_id)) return;
+    if (n->nbad)
+        n->host->log(n->ctx, PROCTOR_LOG_INFO, "the listing changed: %zu unreadable file(s) may be fetched again", n->nbad);
+    snprintf(n->listing_id, sizeof n->listing_id, "%s", id);
+    free(n->bad);
+    n->bad = NULL;
+    n->nbad = 0;
+    bad_save_(n);
+}
+
+/* Delete a source that cannot be read, remembering its content so it is not fetched again. */
+static void drop_unreadable_(natix *n, const char *path, const char *name, const char *why)
+{
+    char sha[65];
+    if (sha256_path_(path, sha) == 0 && !bad_has_(n, sha)) {
+        char (*nb)[65] = realloc(n->bad, (n->nbad + 1) * sizeof *nb);
+        if (nb) {
+            n->bad = nb;
+            memcpy(n->bad[n->nbad++], sha, 65);
+            bad_save_(n);
+        }
+    }
+    n->host->log(n->ctx, PROCTOR_LOG_WARNING, "deleting unreadable %s (not fetched again until the listing changes): %s",
+                 name, why);
+    unlink(path);
 }
 
 static int by_mtime_(const void *a, const void *b)
@@ -173,8 +312,7 @@ static void clear_incomplete_(natix *n)
             pq_close(f);
             continue;
         }
-        n->host->log(n->ctx, PROCTOR_LOG_WARNING, "deleting unreadable %s: %s", fs[i].name, err);
-        unlink(p);
+        drop_unreadable_(n, p, fs[i].name, err);
     }
     free(fs);
 }
@@ -219,6 +357,16 @@ static const char *base_(const char *p)
     return s ? s + 1 : p;
 }
 
+/* <stem>-<8 hex of sha256(repo path)>.parquet: unique per repo path, still readable. */
+static int local_name_(const char *repo_path, char *out, size_t outlen)
+{
+    const char *b = base_(repo_path);
+    char hex[65];
+    hex_sha256_(repo_path, strlen(repo_path), hex);
+    int w = snprintf(out, outlen, "%.*s-%.8s.parquet", (int)(strlen(b) - 8), b, hex);
+    return w > 0 && (size_t)w < outlen && (size_t)w <= NAME_MAX ? 0 : -1;
+}
+
 /* Download up to `want` distinct random Parquet files of the listing. */
 static proctor_status fetch_(natix *n, size_t want)
 {
@@ -230,14 +378,29 @@ static proctor_status fetch_(natix *n, size_t want)
         hf_listing_free(&l);
         return PROCTOR_NOMEM;
     }
-    for (size_t i = 0; i < l.count; i++)
-        if (ends_with_parquet_(base_(l.files[i].path)) && strlen(base_(l.files[i].path)) <= NAME_MAX) cand[nc++] = i;
+    bad_sync_(n, &l);
+    size_t unreadable = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        char name[NAME_MAX + 1];
+        if (!ends_with_parquet_(base_(l.files[i].path)) || local_name_(l.files[i].path, name, sizeof name)) continue;
+        if (bad_has_(n, l.files[i].sha256)) {
+            unreadable++;
+            continue;
+        }
+        cand[nc++] = i;
+    }
     if (nc == 0) {
         free(cand);
         hf_listing_free(&l);
-        n->host->set_error(n->ctx, "%s@%s holds no .parquet files", n->repo, n->revision);
+        if (unreadable)
+            n->host->set_error(n->ctx, "%s@%s: all %zu .parquet file(s) are unreadable here; waiting for the listing to change",
+                               n->repo, n->revision, unreadable);
+        else
+            n->host->set_error(n->ctx, "%s@%s holds no .parquet files", n->repo, n->revision);
         return PROCTOR_NOT_READY;
     }
+    if (unreadable)
+        n->host->log(n->ctx, PROCTOR_LOG_DEBUG, "%zu listed file(s) skipped: unreadable here (same sha256)", unreadable);
     /* partial Fisher-Yates: distinct picks (upstream draws with replacement) */
     size_t got = 0, tried = 0;
     proctor_status first_err = PROCTOR_OK;
@@ -247,12 +410,9 @@ static proctor_status fetch_(natix *n, size_t want)
         cand[i] = cand[j];
         cand[j] = t;
         const hf_file *f = &l.files[cand[i]];
-        /* two repo folders may hold the same basename; the cache is flat, so keep one */
-        int dup = 0;
-        for (size_t k = 0; k < i && !dup; k++) dup = !strcmp(base_(l.files[cand[k]].path), base_(f->path));
-        if (dup) continue;
-        char dest[PATH_MAX + NAME_MAX + 2], err[512];
-        snprintf(dest, sizeof dest, "%s/%s", n->sources, base_(f->path));
+        char dest[PATH_MAX + NAME_MAX + 2], err[512], name[NAME_MAX + 1];
+        local_name_(f->path, name, sizeof name);
+        snprintf(dest, sizeof dest, "%s/%s", n->sources, name);
         struct stat sb;
         tried++;
         if (stat(dest, &sb) == 0 && sb.st_size == f->size) {
@@ -264,7 +424,7 @@ static proctor_status fetch_(natix *n, size_t want)
         st = hf_download(n->hub, &n->hrepo, &l, f, dest, err, sizeof err);
         if (st == PROCTOR_OK) {
             got++;
-            n->host->log(n->ctx, PROCTOR_LOG_SUCCESS, "downloaded %s", base_(f->path));
+            n->host->log(n->ctx, PROCTOR_LOG_SUCCESS, "downloaded %s as %s", f->path, name);
             continue;
         }
         n->host->log(n->ctx, PROCTOR_LOG_WARNING, "download failed: %s", err);
@@ -301,8 +461,7 @@ static proctor_status extract_all_(natix *n)
         tot.null_image += st.null_image, tot.not_image += st.not_image, tot.put_failed += st.put_failed;
         if (s == PROCTOR_INVALID) {
             /* a file we cannot read will not get better: make room for one we can */
-            n->host->log(n->ctx, PROCTOR_LOG_WARNING, "deleting %s: %s", fs[i].name, err);
-            unlink(p);
+            drop_unreadable_(n, p, fs[i].name, err);
         } else if (s != PROCTOR_OK) {
             n->host->set_error(n->ctx, "%s", err);
             rc = s;
@@ -326,6 +485,7 @@ static void natix_destroy(void *inst)
     natix *n = inst;
     if (!n) return;
     hf_free(n->hub);
+    free(n->bad);
     free(n);
 }
 
@@ -361,6 +521,8 @@ static proctor_status natix_create(const proctor_host *host, proctor_ctx *ctx, v
     for (char *p = safe; *p; p++)
         if (*p == '/' || *p == ' ') *p = '_';
     snprintf(n->listing_path, sizeof n->listing_path, "%.*s/.natix-listing-%s.json", PATH_MAX - 1, n->sources, safe);
+    snprintf(n->bad_path, sizeof n->bad_path, "%.*s/.natix-unreadable.json", PATH_MAX - 1, n->sources);
+    bad_load_(n);
     n->hrepo = (hf_repo){HF_DATASET, n->repo, n->revision};
     hf_opts o = hf_opts_default();
     o.endpoint = host->config_string(ctx, "endpoint");
