@@ -24,7 +24,7 @@ struct pq_stream {
     int codec;
     int64_t off, end;        /* compressed bytes still in the file: [off, end) */
     uint8_t *in;             /* window: in[pos, len) not yet consumed */
-    size_t pos, len;
+    size_t pos, len, win;    /* win: its size, at most WIN_MAX */
     uint64_t usize, out;     /* declared uncompressed size, bytes produced */
     int started;
     /* snappy / lz4 */
@@ -52,7 +52,7 @@ static int fill_(pq_stream *s, size_t need)
     memmove(s->in, s->in + s->pos, s->len - s->pos);
     s->len -= s->pos;
     s->pos = 0;
-    size_t room = WIN_MAX - s->len;
+    size_t room = s->win - s->len;
     size_t n = (uint64_t)(s->end - s->off) < room ? (size_t)(s->end - s->off) : room;
     if (pq_read_at(s->f, s->off, s->in + s->len, n, s->err, s->errlen)) return -1;
     s->off += (int64_t)n;
@@ -81,7 +81,8 @@ pq_stream *pq_stream_open(pq_file *f, int codec, int64_t off, int64_t clen, uint
         }
         return s;
     }
-    s->in = malloc(WIN_MAX);
+    s->win = (uint64_t)clen + 16 < WIN_MAX ? (size_t)clen + 16 : WIN_MAX; /* small pages, small window */
+    s->in = malloc(s->win);
     if (codec == PQ_SNAPPY || codec == PQ_LZ4_RAW) s->ring = malloc(RING);
     else s->scratch = malloc(SCRATCH);
     int bad = !s->in || (!s->ring && !s->scratch);
@@ -92,14 +93,14 @@ pq_stream *pq_stream_open(pq_file *f, int codec, int64_t off, int64_t clen, uint
         pq_stream_close(s);
         return NULL;
     }
-    pq_account(f, WIN_MAX + RING);
+    pq_account(f, (int64_t)(s->win + RING));
     return s;
 }
 
 void pq_stream_close(pq_stream *s)
 {
     if (!s) return;
-    if (s->in) pq_account(s->f, -(int64_t)(WIN_MAX + RING));
+    if (s->in) pq_account(s->f, -(int64_t)(s->win + RING));
     free(s->in);
     free(s->ring);
     free(s->scratch);
