@@ -14,8 +14,12 @@
  * Targets on the pyarrow file, streamed: >= 300 images/s (all rows), >= 150 images/s (100
  * random rows), <= 64 MB beyond idle.
  *
+ * The extracted images go to NATIX_BENCH_OUT (default /dev/shm when it exists, else next to the
+ * input): on a disk shared with other jobs, 500 MB of fresh writes per run measure the disk's
+ * writeback, not the extractor (both readers write the same bytes either way).
+ *
  *   make bench  (or build/bench/bench_natix_extract [MB])
- *   NATIX_BENCH_DIR=/somewhere to put the input and output elsewhere than /tmp. */
+ *   NATIX_BENCH_DIR=/somewhere to put the input elsewhere than /tmp. */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include "../bench.h"
 #include "clock.h"
@@ -144,13 +148,15 @@ typedef struct result {
 
 /* 3 runs of one (file, workload, reader) combination in a fresh child process; medians of the
  * rates, and the most memory any run held above the child's size before the first run. */
+static char outbase[512];
+
 static int measure_child(const char *work, const char *path, size_t want, const pq_limits *lim, result *out)
 {
     double rate[3], mbs[3];
     long idle = status_kb("VmRSS:"), peak = 0;
     for (int run = 0; run < 3; run++) {
         outdir o = {.rng = 0x12345678u + (uint64_t)run};
-        snprintf(o.dir, sizeof o.dir, "%s/out", work);
+        snprintf(o.dir, sizeof o.dir, "%s/out", outbase[0] ? outbase : work);
         rm_rf(o.dir);
         mkdir(o.dir, 0755);
         nx_sink sink = {put, NULL, NULL, rnd, NULL, &o, lim, NULL};
@@ -223,6 +229,14 @@ int main(int argc, char **argv)
         perror("mkdtemp");
         return 1;
     }
+    const char *ob = getenv("NATIX_BENCH_OUT");
+    struct stat shm;
+    if (!ob && stat("/dev/shm", &shm) == 0 && S_ISDIR(shm.st_mode)) ob = "/dev/shm";
+    if (ob) {
+        snprintf(outbase, sizeof outbase, "%s/natix-bench-out-XXXXXX", ob);
+        if (!mkdtemp(outbase)) outbase[0] = 0;
+    }
+    printf("input in %s, output in %s\n", work, outbase[0] ? outbase : work);
     cpu_set_t one;
     CPU_ZERO(&one);
     CPU_SET(0, &one);
@@ -264,5 +278,6 @@ int main(int argc, char **argv)
         unlink(path);
     }
     rm_rf(work);
+    if (outbase[0]) rm_rf(outbase);
     return fail;
 }

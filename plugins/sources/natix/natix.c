@@ -472,7 +472,8 @@ static proctor_status extract_all_(natix *n)
     n->host->progress(n->ctx, "extracting", cnt, cnt);
     n->host->log(n->ctx, PROCTOR_LOG_INFO,
                  "extracted %u images from %zu file(s); skipped: %u already cached, %u label/description "
-                 "disagree, %u bad label or description, %u null image, %u not a whole JPEG/PNG, %u refused by the cache (reasons at DEBUG)",
+                 "disagree, %u bad label or description, %u null image, %u not a whole JPEG/PNG, "
+                 "%u refused by the cache (reasons at DEBUG)",
                  tot.written, cnt, tot.already, tot.inconsistent, tot.bad_label, tot.null_image,
                  tot.not_image, tot.put_failed);
     return rc;
