@@ -12,7 +12,7 @@
  *   images_per_file   100                          rows drawn per file per extraction
  *   sources_budget    100GiB                       bytes of Parquet kept in Roadwork/image/sources
  *   listing_ttl       30m                          how long the file listing is reused
- *   max_retries       5                            per request
+ *   max_retries       5                            per request; 0 = try once
  *   retry_after_max   5m                           cap on what a 429 may ask us to wait
  *
  * Schedule: the core calls refresh every `interval`; the two timers live here. On the first
@@ -76,7 +76,7 @@ static const proctor_config_key natix_keys[] = {
     {"images_per_file", PROCTOR_CFG_INT, "100", "random rows extracted per file per extraction"},
     {"sources_budget", PROCTOR_CFG_SIZE, "100GiB", "bytes of Parquet files kept (oldest deleted first)"},
     {"listing_ttl", PROCTOR_CFG_DURATION, "30m", "how long the Hub file listing is reused"},
-    {"max_retries", PROCTOR_CFG_INT, "5", "retries per Hub request"},
+    {"max_retries", PROCTOR_CFG_INT, "5", "retries per Hub request (0 = try once)"},
     {"retry_after_max", PROCTOR_CFG_DURATION, "5m", "longest wait a 429 answer may ask for"},
     {NULL, 0, NULL, NULL}};
 
