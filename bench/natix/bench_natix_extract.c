@@ -1,21 +1,33 @@
 /* bench_natix_extract — extraction throughput and memory of the natix source.
  *
- * Input, made here in /tmp (never committed): a ~500 MB Parquet file of JPEGs shaped like a
- * `datasets` image shard (SNAPPY, 100 rows per row group, image bytes in dictionary pages),
- * written by bench_pqwrite.c in a child process. Then nx_extract runs on one core:
- *   all rows       every row extracted to a cache directory (sidecar + image via temp + rename)
- *   100 random     the upstream schedule's work per file (images_per_file = 100)
- * Prints the median of 3 runs in images/s and MB/s, and the extra resident memory of the
- * process during extraction (getrusage ru_maxrss). Targets: >= 300 images/s, <= 64 MB.
+ * Input, made here in /tmp (never committed), two ~500 MB Parquet files of JPEGs shaped like a
+ * `datasets`/pyarrow image shard (SNAPPY, 100 rows per row group, a row group's image bytes in
+ * one dictionary page + an RLE_DICTIONARY index page), written by bench_pqwrite.c in a child:
+ *   small     640x480 JPEGs (~80 KB): ~8 MB dictionary pages
+ *   pyarrow   phone-size JPEGs (~850 KB): ~85 MB dictionary pages, what NATIX's shards hold
+ * Then nx_extract runs on one core (pinned to CPU 0), in two ways side by side:
+ *   streamed  the reader's default: big dictionary pages streamed, only the used entries kept
+ *   whole     every dictionary page decoded whole first (stream_dict_min = max), the old way
+ * and two workloads: all rows, and 100 random rows (the upstream schedule's work per file).
+ * Prints the median of 3 runs in images/s and MB/s, the ratio streamed/whole, and the peak
+ * resident memory above the process's size before the run (VmHWM after clear_refs).
+ * Targets on the pyarrow file, streamed: >= 300 images/s (all rows), >= 150 images/s (100
+ * random rows), <= 64 MB beyond idle.
  *
- *   make BUILD=build/natix bench  (or build/natix/bench/bench_natix_extract [MB])
- *   NATIX_BENCH_DIR=/somewhere to put the input and output elsewhere than /tmp. */
+ * The extracted images go to NATIX_BENCH_OUT (default /dev/shm when it exists, else next to the
+ * input): on a disk shared with other jobs, 500 MB of fresh writes per run measure the disk's
+ * writeback, not the extractor (both readers write the same bytes either way).
+ *
+ *   make bench  (or build/bench/bench_natix_extract [MB])
+ *   NATIX_BENCH_DIR=/somewhere to put the input elsewhere than /tmp. */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include "../bench.h"
 #include "base/clock.h"
 #include "../../plugins/sources/natix/extract.h"
 #include "bench_pqwrite.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
 #include <jpeglib.h>
@@ -27,17 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static long maxrss_kb(void)
+/* A street-ish JPEG (gradients + noise) of w x h, quality q. */
+static uint8_t *make_jpeg(int seed, int w, int h, int q, size_t *len)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-/* A 640x480 street-ish JPEG (gradients + noise), quality 90: ~60-100 KB like phone crops. */
-static uint8_t *make_jpeg(int seed, size_t *len)
-{
-    const int w = 640, h = 480;
     uint8_t *rgb = malloc((size_t)w * h * 3);
     uint32_t s = (uint32_t)seed * 2654435761u + 1;
     for (int y = 0; y < h; y++)
@@ -60,7 +64,7 @@ static uint8_t *make_jpeg(int seed, size_t *len)
     c.input_components = 3;
     c.in_color_space = JCS_RGB;
     jpeg_set_defaults(&c);
-    jpeg_set_quality(&c, 90, TRUE);
+    jpeg_set_quality(&c, q, TRUE);
     jpeg_start_compress(&c, TRUE);
     while (c.next_scanline < c.image_height) {
         JSAMPROW row = rgb + (size_t)c.next_scanline * w * 3;
@@ -118,74 +122,162 @@ static void rm_rf(const char *p)
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", p);
 }
 
-int main(int argc, char **argv)
+/* Resident memory now and at peak since the last reset, in kB (Linux /proc). */
+static long status_kb(const char *key)
 {
-    double mb = argc > 1 ? atof(argv[1]) : 500;
-    const char *base = getenv("NATIX_BENCH_DIR") ? getenv("NATIX_BENCH_DIR") : "/tmp";
-    char work[512], path[600];
-    snprintf(work, sizeof work, "%s/natix-bench-XXXXXX", base);
-    if (!mkdtemp(work)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/train-00000-of-00001.parquet", work);
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t kl = strlen(key);
+    while (fp && fgets(line, sizeof line, fp))
+        if (!strncmp(line, key, kl)) v = atol(line + kl);
+    if (fp) fclose(fp);
+    return v;
+}
 
-    /* the input, written by a child so the writer's memory is not counted below */
-    double t0 = pc_mono_s();
+static void reset_peak(void)
+{
+    FILE *fp = fopen("/proc/self/clear_refs", "w");
+    if (fp) fputs("5", fp), fclose(fp);
+}
+
+typedef struct result {
+    double rate, mbs, extra_mb;
+    unsigned written;
+} result;
+
+/* 3 runs of one (file, workload, reader) combination in a fresh child process; medians of the
+ * rates, and the most memory any run held above the child's size before the first run. */
+static char outbase[512];
+
+static int measure_child(const char *work, const char *path, size_t want, const pq_limits *lim, result *out)
+{
+    double rate[3], mbs[3];
+    long idle = status_kb("VmRSS:"), peak = 0;
+    for (int run = 0; run < 3; run++) {
+        outdir o = {.rng = 0x12345678u + (uint64_t)run};
+        snprintf(o.dir, sizeof o.dir, "%s/out", outbase[0] ? outbase : work);
+        rm_rf(o.dir);
+        mkdir(o.dir, 0755);
+        nx_sink sink = {put, NULL, NULL, rnd, NULL, &o, lim, NULL};
+        nx_extract_stats es = {0};
+        char err[512];
+        reset_peak();
+        double t = pc_mono_s();
+        proctor_status ps = nx_extract(path, want, &sink, &es, err, sizeof err);
+        t = pc_mono_s() - t;
+        long hwm = status_kb("VmHWM:");
+        if (hwm > peak) peak = hwm;
+        if (ps != PROCTOR_OK) {
+            fprintf(stderr, "extract failed: %s\n", err);
+            return -1;
+        }
+        out->written = es.written;
+        rate[run] = es.written / t;
+        mbs[run] = o.bytes / 1e6 / t;
+    }
+    out->rate = bench_median(rate, 3);
+    out->mbs = bench_median(mbs, 3);
+    out->extra_mb = (peak - idle) / 1024.0;
+    return 0;
+}
+
+static int measure(const char *work, const char *path, size_t want, const pq_limits *lim, result *out)
+{
+    int fds[2];
+    if (pipe(fds)) return -1;
     pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        result r;
+        int rc = measure_child(work, path, want, lim, &r);
+        if (!rc && write(fds[1], &r, sizeof r) != (ssize_t)sizeof r) rc = -1;
+        _exit(rc ? 1 : 0);
+    }
+    close(fds[1]);
+    ssize_t n = pid > 0 ? read(fds[0], out, sizeof *out) : -1;
+    close(fds[0]);
+    int status = 0;
+    if (pid > 0) waitpid(pid, &status, 0);
+    return n == (ssize_t)sizeof *out && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+static int write_input(const char *path, double mb, int w, int h, int q)
+{
+    pid_t pid = fork(); /* the writer's memory is not counted below */
     if (pid == 0) {
         enum { NIMG = 16 };
         uint8_t *imgs[NIMG];
         size_t lens[NIMG], total = 0;
-        for (int i = 0; i < NIMG; i++) imgs[i] = make_jpeg(i, &lens[i]), total += lens[i];
+        for (int i = 0; i < NIMG; i++) imgs[i] = make_jpeg(i, w, h, q, &lens[i]), total += lens[i];
         int64_t rows = (int64_t)(mb * 1e6 / ((double)total / NIMG));
         _exit(bench_write_parquet(path, (const uint8_t *const *)imgs, lens, NIMG, rows, 100) ? 1 : 0);
     }
     int status = 0;
     waitpid(pid, &status, 0);
     struct stat st;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) || stat(path, &st)) {
-        fprintf(stderr, "could not write the input\n");
-        rm_rf(work);
+    return WIFEXITED(status) && !WEXITSTATUS(status) && stat(path, &st) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    double mb = argc > 1 ? atof(argv[1]) : 500;
+    const char *base = getenv("NATIX_BENCH_DIR") ? getenv("NATIX_BENCH_DIR") : "/tmp";
+    char work[512];
+    snprintf(work, sizeof work, "%s/natix-bench-XXXXXX", base);
+    if (!mkdtemp(work)) {
+        perror("mkdtemp");
         return 1;
     }
-    printf("input: %s, %.1f MB, written in %.1f s\n", path, st.st_size / 1e6, pc_mono_s() - t0);
+    const char *ob = getenv("NATIX_BENCH_OUT");
+    struct stat shm;
+    if (!ob && stat("/dev/shm", &shm) == 0 && S_ISDIR(shm.st_mode)) ob = "/dev/shm";
+    if (ob) {
+        snprintf(outbase, sizeof outbase, "%s/natix-bench-out-XXXXXX", ob);
+        if (!mkdtemp(outbase)) outbase[0] = 0;
+    }
+    printf("input in %s, output in %s\n", work, outbase[0] ? outbase : work);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0) printf("(could not pin to CPU 0)\n");
 
-    long rss0 = maxrss_kb();
+    const struct { const char *name; int w, h, q; } layouts[2] = {
+        {"small (8 MB dict pages)", 640, 480, 90}, {"pyarrow (85 MB dict pages)", 1920, 1440, 92}};
     const struct { const char *name; size_t want; } modes[2] = {{"all rows", 0}, {"100 random rows", 100}};
+    pq_limits whole = {.stream_dict_min = UINT64_MAX};
     int fail = 0;
-    for (int m = 0; m < 2; m++) {
-        double rate[3], mbs[3];
-        unsigned written = 0;
-        for (int run = 0; run < 3; run++) {
-            outdir o = {.rng = 0x12345678u + (uint64_t)run};
-            snprintf(o.dir, sizeof o.dir, "%s/out", work);
-            rm_rf(o.dir);
-            mkdir(o.dir, 0755);
-            nx_sink sink = {put, NULL, NULL, rnd, NULL, &o};
-            nx_extract_stats es = {0};
-            char err[512];
-            double t = pc_mono_s();
-            proctor_status ps = nx_extract(path, modes[m].want, &sink, &es, err, sizeof err);
-            t = pc_mono_s() - t;
-            if (ps != PROCTOR_OK) {
-                fprintf(stderr, "extract failed: %s\n", err);
+    printf("command: %s %.0f  (one core; median of 3 runs)\n", argv[0], mb);
+    for (int l = 0; l < 2 && !fail; l++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s.parquet", work, l ? "pyarrow" : "small");
+        double t0 = pc_mono_s();
+        if (write_input(path, mb, layouts[l].w, layouts[l].h, layouts[l].q)) {
+            fprintf(stderr, "could not write the input\n");
+            fail = 1;
+            break;
+        }
+        struct stat st;
+        stat(path, &st);
+        printf("\ninput %-28s %.1f MB, written in %.1f s\n", layouts[l].name, st.st_size / 1e6, pc_mono_s() - t0);
+        for (int m = 0; m < 2 && !fail; m++) {
+            result rs, rw;
+            if (measure(work, path, modes[m].want, NULL, &rs) || measure(work, path, modes[m].want, &whole, &rw)) {
                 fail = 1;
                 break;
             }
-            written = es.written;
-            rate[run] = es.written / t;
-            mbs[run] = o.bytes / 1e6 / t;
+            printf("  %-16s %4u images  streamed %7.1f images/s %6.1f MB/s %6.1f MB extra | whole %7.1f images/s "
+                   "%6.1f MB extra | ratio %.2fx\n", modes[m].name, rs.written, rs.rate, rs.mbs, rs.extra_mb, rw.rate,
+                   rw.extra_mb, rw.rate > 0 ? rs.rate / rw.rate : 0);
+            if (l == 1) {
+                double target = m == 0 ? 300 : 150;
+                if (rs.rate < target) printf("    below the %.0f images/s target\n", target);
+                if (rs.extra_mb > 64) printf("    above the 64 MB memory target\n");
+            }
         }
-        if (fail) break;
-        bench_sort(rate, 3);
-        bench_sort(mbs, 3);
-        printf("extract %-16s %6u images: median %8.1f images/s, %7.1f MB/s (3 runs)\n", modes[m].name,
-               written, rate[1], mbs[1]);
-        if (m == 0 && rate[1] < 300) printf("  below the 300 images/s target\n");
+        unlink(path);
     }
-    long extra = maxrss_kb() - rss0;
-    printf("extra resident memory during extraction: %.1f MB (ru_maxrss; target <= 64 MB)\n", extra / 1024.0);
     rm_rf(work);
+    if (outbase[0]) rm_rf(outbase);
     return fail;
 }

@@ -115,6 +115,25 @@ static void levels_(buf *o, int n, int level)
 int bench_write_parquet(const char *path, const uint8_t *const *images, const size_t *lens,
                         size_t nimages, int64_t rows, int per)
 {
+    return bench_write_parquet_rows(path, images, lens, nimages, rows, per, NULL);
+}
+
+/* definition levels of an optional column: 1 for a value, 0 for null */
+static void levels_mixed_(buf *o, const int *present, int n)
+{
+    buf r = {0};
+    for (int i = 0; i < n; i++) {
+        varint_(&r, 1u << 1);
+        byte_(&r, (uint8_t)(present[i] ? 1 : 0));
+    }
+    u32_(o, (uint32_t)r.n);
+    put(o, r.b, r.n);
+    free(r.b);
+}
+
+int bench_write_parquet_rows(const char *path, const uint8_t *const *images, const size_t *lens,
+                             size_t nimages, int64_t rows, int per, const bench_pq_rows *rr)
+{
     FILE *fp = fopen(path, "wb");
     if (!fp) return -1;
     fwrite("PAR1", 1, 4, fp);
@@ -156,18 +175,31 @@ int bench_write_parquet(const char *path, const uint8_t *const *images, const si
             raw.n = 0;
             m[c].num_values = n;
             m[c].data_off = off + (int64_t)out.n;
-            levels_(&raw, n, c == 1 ? 2 : 1);
+            if (c == 3 && rr && rr->descs) {
+                int present[1024];
+                for (int i = 0; i < n && i < 1024; i++) present[i] = rr->descs[r0 + i] != NULL;
+                levels_mixed_(&raw, present, n);
+            } else {
+                levels_(&raw, n, c == 1 ? 2 : 1);
+            }
             for (int i = 0; i < n; i++) {
                 int64_t row = r0 + i;
                 char s[64];
+                const char *sp = s;
+                size_t sl;
                 if (c == 1) snprintf(s, sizeof s, "img_%lld.jpg", (long long)row);
                 else if (c == 3) snprintf(s, sizeof s, "%s", row % 2 ? "cones and a barrier" : "");
+                sl = strlen(s);
+                if (c == 3 && rr && rr->descs) {
+                    if (!rr->descs[row]) continue; /* null: no value */
+                    sp = rr->descs[row], sl = rr->desc_lens[row];
+                }
                 if (c == 2) {
-                    uint64_t v = (uint64_t)(row % 2);
+                    uint64_t v = rr && rr->labels ? (uint64_t)rr->labels[row] : (uint64_t)(row % 2);
                     for (int b = 0; b < 8; b++) byte_(&raw, (uint8_t)(v >> (8 * b)));
                 } else {
-                    u32_(&raw, (uint32_t)strlen(s));
-                    put(&raw, s, strlen(s));
+                    u32_(&raw, (uint32_t)sl);
+                    put(&raw, sp, sl);
                 }
             }
             page_(&out, 0, &raw, n, 0, &m[c].usize, &m[c].csize);

@@ -13,4 +13,14 @@
 int bench_write_parquet(const char *path, const uint8_t *const *images, const size_t *lens,
                         size_t nimages, int64_t rows, int rows_per_group);
 
+/* The same with chosen rows (the extraction tests use it): labels[i] and descs[i] (desc_lens[i]
+ * bytes, may hold NUL; NULL entry = null) for row i; NULL arrays = the defaults above. */
+typedef struct bench_pq_rows {
+    const int64_t *labels;
+    const char *const *descs;
+    const size_t *desc_lens;
+} bench_pq_rows;
+int bench_write_parquet_rows(const char *path, const uint8_t *const *images, const size_t *lens,
+                             size_t nimages, int64_t rows, int rows_per_group, const bench_pq_rows *r);
+
 #endif

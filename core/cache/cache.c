@@ -116,6 +116,20 @@ const char *pc_cache_dir(pc_cache *c, proctor_cache_kind kind)
 /* ---- sidecars ---------------------------------------------------------------------------- */
 
 /* The upstream rule on a parsed sidecar: the label, or -1 with the reason. */
+/* cJSON ends a string at an escaped U+0000, so "\u0000 cones" would read as empty and a label-1
+ * item be refused where Python serves it. Parse a copy in which each \u0000 escape becomes
+ * \u2400 (the same length, a visible "NUL" symbol): emptiness is then what Python sees. */
+static cJSON *parse_sidecar(const char *json)
+{
+    if (!strstr(json, "\\u0000")) return cJSON_Parse(json);
+    char *copy = strdup(json);
+    if (!copy) return NULL;
+    for (char *p = copy; (p = strstr(p, "\\u0000")); p += 6) memcpy(p, "\\u2400", 6);
+    cJSON *doc = cJSON_Parse(copy);
+    free(copy);
+    return doc;
+}
+
 static int check_doc(const cJSON *doc, char *why, size_t whylen)
 {
     if (!cJSON_IsObject(doc)) {
@@ -142,7 +156,7 @@ static int check_doc(const cJSON *doc, char *why, size_t whylen)
 
 int pc_cache_check_sidecar(const char *json, char *why, size_t whylen)
 {
-    cJSON *doc = cJSON_Parse(json);
+    cJSON *doc = parse_sidecar(json);
     int label = check_doc(doc, why, whylen);
     cJSON_Delete(doc);
     return label;
@@ -408,7 +422,7 @@ static proctor_item *load_item(const char *dir, const char *name, int want_label
     free(side);
     if (!text) return NULL;
     char why[128];
-    cJSON *doc = cJSON_Parse(text); /* once: the label check and the scene both read it */
+    cJSON *doc = parse_sidecar(text); /* once: the label check and the scene both read it */
     int label = check_doc(doc, why, sizeof why);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);

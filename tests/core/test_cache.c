@@ -138,6 +138,13 @@ static void test_label_rule(pc_cache *c, const char *dir, const void *jpg, size_
     is_int(pc_cache_check_sidecar("{\"label\": 1.0, \"scene_description\": \"x\"}", why, sizeof why), 1,
            "label 1.0 counts as 1");
     is_int(pc_cache_check_sidecar("[1]", why, sizeof why), -1, "a JSON list is no sidecar");
+    /* U+0000 as Python's json writes it: a scene that starts with it is not empty (Python serves it) */
+    is_int(pc_cache_check_sidecar("{\"label\": 1, \"scene_description\": \"\\u0000 cones\"}", why, sizeof why), 1,
+           "label 1 with a scene starting with \\u0000 is servable (%s)", why);
+    is_int(pc_cache_check_sidecar("{\"label\": 0, \"scene_description\": \"\\u0000\"}", why, sizeof why), -1,
+           "label 0 with a scene of one U+0000 is not empty, so refused");
+    is_int(pc_cache_check_sidecar("{\"label\": 1, \"scene_description\": \"\"}", why, sizeof why), -1,
+           "label 1 with \"\" is still refused");
     for (size_t i = 0; i < n; i++) {
         char *img = ct_fmt("%s/%s.jpg", dir, cases[i].stem), *side = ct_fmt("%s/%s.json", dir, cases[i].stem);
         unlink(img);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define COMMIT "0123456789abcdef0123456789abcdef01234567"
+#define COMMIT (m->commit ? m->commit : "0123456789abcdef0123456789abcdef01234567")
 
 void mock_file_hash(mock_file *f)
 {
@@ -55,10 +55,16 @@ static enum MHD_Result listing(mock_hub *m, struct MHD_Connection *c)
                               "\"lfs\":{\"oid\":\"%s\",\"size\":%zu,\"pointerSize\":134}}",
                               (w > 1) ? "," : "", i, f->len, f->path, f->sha256, f->len);
     }
+    if (page == 1 && m->extra_entries) {
+        size_t need = w + strlen(m->extra_entries) + 8;
+        if (need > cap) body = realloc(body, cap = need);
+        w += (size_t)snprintf(body + w, cap - w, "%s%s", w > 1 ? "," : "", m->extra_entries);
+    }
     snprintf(body + w, cap - w, "]");
     char link[256];
-    snprintf(link, sizeof link, "<http://%s:%d/api/datasets/%s/tree/main?recursive=true&expand=false&cursor=p2>; rel=\"next\"",
-             m->evil_next ? "127.0.0.2" : "127.0.0.1", m->evil_next ? m->cdn_port : m->hub_port, m->repo);
+    snprintf(link, sizeof link, "<http://%s:%d/api/%s/%s/tree/main?recursive=true&expand=false&cursor=p2>; rel=\"next\"",
+             m->evil_next ? "127.0.0.2" : "127.0.0.1", m->evil_next ? m->cdn_port : m->hub_port,
+             m->model ? "models" : "datasets", m->repo);
     enum MHD_Result rc = reply(c, 200, body, "X-Repo-Commit", COMMIT, page == 1 ? "Link" : NULL, link);
     free(body);
     return rc;
@@ -74,18 +80,22 @@ static enum MHD_Result hub_handler(void *cls, struct MHD_Connection *c, const ch
     char want[256];
     snprintf(want, sizeof want, "Bearer %s", m->token ? m->token : "");
     pthread_mutex_lock(&m->mu);
-    if (auth && m->token && !strcmp(auth, want)) m->hub_auth_ok++;
+    int good = auth && m->token && !strcmp(auth, want);
+    if (good) m->hub_auth_ok++;
     else if (auth || m->token) m->hub_auth_bad++;
     pthread_mutex_unlock(&m->mu);
+    if (m->need_auth && !good)
+        return reply(c, 401, "{\"error\":\"Access to this dataset is restricted\"}", "X-Error-Code", "GatedRepo",
+                     NULL, NULL);
     char prefix[256];
-    snprintf(prefix, sizeof prefix, "/api/datasets/%s/tree/main", m->repo);
+    snprintf(prefix, sizeof prefix, "/api/%s/%s/tree/main", m->model ? "models" : "datasets", m->repo);
     if (!strcmp(url, prefix)) {
         pthread_mutex_lock(&m->mu);
         m->listing_requests++;
         pthread_mutex_unlock(&m->mu);
         return listing(m, c);
     }
-    snprintf(prefix, sizeof prefix, "/datasets/%s/resolve/", m->repo);
+    snprintf(prefix, sizeof prefix, "%s/%s/resolve/", m->model ? "" : "/datasets", m->repo);
     if (strncmp(url, prefix, strlen(prefix)) == 0) {
         const char *rest = url + strlen(prefix);
         const char *slash = strchr(rest, '/');

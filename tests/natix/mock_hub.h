@@ -38,6 +38,10 @@ typedef struct mock_hub {
     mock_file *files;
     size_t nfiles;
     int evil_next;         /* page 1's Link points at the CDN host */
+    int model;             /* a model repo: /api/models/<repo>/tree, /<repo>/resolve/ */
+    const char *extra_entries; /* raw JSON objects appended to page 1 (e.g. unsafe paths) */
+    int need_auth;         /* answer 401 GatedRepo unless the right token came */
+    const char *commit;    /* X-Repo-Commit; NULL = a fixed one */
     pthread_mutex_t mu;
     /* observed */
     int listing_requests, hub_auth_ok, hub_auth_bad, cdn_auth_seen;

@@ -3,13 +3,17 @@
  * reader (hyparquet) saw in them (expected.json); then corrupted copies of those files must give
  * clear errors, never crashes or huge allocations (run under ASan/UBSan). */
 #include "../../plugins/sources/natix/parquet.h"
-#include "../../plugins/sources/natix/pq_thrift.h"
+#include "../../plugins/sources/natix/pq_internal.h"
 #include "../tap.h"
 
 #include <cjson/cJSON.h>
+#include <lz4.h>
 #include <snappy-c.h>
+#include <zlib.h>
+#include <zstd.h>
 #include <sodium.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #define FIX "tests/natix/fixtures/"
 
@@ -103,39 +107,44 @@ static int str_eq(const cell *c, const cJSON *want)
     return !c->is_null && cJSON_IsString(want) && c->s && strcmp(c->s, want->valuestring) == 0;
 }
 
+/* NULL, or limits that stream every byte-array dictionary (pq_stream.c) */
+static const pq_limits *g_lim;
+
 static void check_file(const char *name, const cJSON *exp)
 {
     char path[512], err[256] = "";
     snprintf(path, sizeof path, FIX "%s", name);
+    char shown[300];
+    snprintf(shown, sizeof shown, "%.200s%s", name, g_lim ? " [streamed dictionaries]" : "");
     pq_file *f;
-    if (!ok(pq_open(&f, path, NULL, err, sizeof err) == 0, "%s opens (%s)", name, err)) return;
+    if (!ok(pq_open(&f, path, g_lim, err, sizeof err) == 0, "%s opens (%s)", shown, err)) return;
     const cJSON *rows = cJSON_GetObjectItem(exp, "rows");
     int64_t n = cJSON_GetArraySize(rows);
-    is_int(pq_num_rows(f), cJSON_GetObjectItem(exp, "num_rows")->valueint, "%s: num_rows", name);
-    is_int(pq_num_row_groups(f), cJSON_GetObjectItem(exp, "row_groups")->valueint, "%s: row groups", name);
+    is_int(pq_num_rows(f), cJSON_GetObjectItem(exp, "num_rows")->valueint, "%s: num_rows", shown);
+    is_int(pq_num_row_groups(f), cJSON_GetObjectItem(exp, "row_groups")->valueint, "%s: row groups", shown);
     int flat = cJSON_IsTrue(cJSON_GetObjectItem(exp, "flat_image"));
     const char *imgcol = cJSON_GetStringValue(cJSON_GetObjectItem(exp, "image_column"));
-    ok(imgcol && pq_find_column(f, imgcol) >= 0, "%s: image column %s present", name, imgcol ? imgcol : "?");
+    ok(imgcol && pq_find_column(f, imgcol) >= 0, "%s: image column %s present", shown, imgcol ? imgcol : "?");
     if (!imgcol) imgcol = "image.bytes";
     const char *hf = pq_metadata(f, "huggingface");
-    ok(hf && strstr(hf, "\"Image\""), "%s: footer key/value 'huggingface' read", name);
+    ok(hf && strstr(hf, "\"Image\""), "%s: footer key/value 'huggingface' read", shown);
     const char *codec = cJSON_GetArrayItem(cJSON_GetObjectItem(exp, "codecs"), 0)->valuestring;
-    is_str(pq_codec_name(pq_column_codec(f, 0, 0)), codec, "%s: codec", name);
+    is_str(pq_codec_name(pq_column_codec(f, 0, 0)), codec, "%s: codec", shown);
 
     cell *img = read_column(f, imgcol, err, sizeof err);
-    ok(img != NULL, "%s: image column reads (%s)", name, img ? "" : err);
+    ok(img != NULL, "%s: image column reads (%s)", shown, img ? "" : err);
     cell *ipath = flat ? NULL : read_column(f, "image.path", err, sizeof err);
-    ok(flat || ipath, "%s: image.path reads (%s)", name, ipath || flat ? "" : err);
+    ok(flat || ipath, "%s: image.path reads (%s)", shown, ipath || flat ? "" : err);
     cell *label = read_column(f, "label", err, sizeof err);
-    ok(label != NULL, "%s: label reads (%s)", name, label ? "" : err);
+    ok(label != NULL, "%s: label reads (%s)", shown, label ? "" : err);
     cell *desc = read_column(f, "scene_description", err, sizeof err);
-    ok(desc != NULL, "%s: scene_description reads (%s)", name, desc ? "" : err);
+    ok(desc != NULL, "%s: scene_description reads (%s)", shown, desc ? "" : err);
     cell *city = read_column(f, "city", err, sizeof err);
     cell *quality = read_column(f, "quality", err, sizeof err);
     cell *verified = read_column(f, "verified", err, sizeof err);
-    ok(city && quality && verified, "%s: city, quality, verified read (%s)", name, err);
+    ok(city && quality && verified, "%s: city, quality, verified read (%s)", shown, err);
     cell *id32 = read_column(f, "id32", err, sizeof err);
-    ok(id32 != NULL, "%s: id32 reads", name);
+    ok(id32 != NULL, "%s: id32 reads", shown);
     if (!img || (!flat && !ipath) || !label || !desc || !city || !quality || !verified || !id32) goto out;
 
     int bad_img = 0, bad_path = 0, bad_label = 0, bad_desc = 0, bad_city = 0, bad_q = 0, bad_v = 0,
@@ -160,15 +169,15 @@ static void check_file(const char *name, const cJSON *exp)
         if (verified[i].is_null || verified[i].i != cJSON_IsTrue(v)) bad_v++;
         if (id32[i].is_null || id32[i].i != cJSON_GetObjectItem(r, "id32")->valueint) bad_id++;
     }
-    is_int(bad_img, 0, "%s: image bytes (sha256, length) match hyparquet", name);
-    is_int(bad_struct, 0, "%s: null image struct vs null bytes", name);
-    is_int(bad_path, 0, "%s: image.path matches", name);
-    is_int(bad_label, 0, "%s: label matches", name);
-    is_int(bad_desc, 0, "%s: scene_description (null, empty, text) matches", name);
-    is_int(bad_city, 0, "%s: city matches", name);
-    is_int(bad_q, 0, "%s: quality (double, null) matches", name);
-    is_int(bad_v, 0, "%s: verified (boolean) matches", name);
-    is_int(bad_id, 0, "%s: id32 (negative int32) matches", name);
+    is_int(bad_img, 0, "%s: image bytes (sha256, length) match hyparquet", shown);
+    is_int(bad_struct, 0, "%s: null image struct vs null bytes", shown);
+    is_int(bad_path, 0, "%s: image.path matches", shown);
+    is_int(bad_label, 0, "%s: label matches", shown);
+    is_int(bad_desc, 0, "%s: scene_description (null, empty, text) matches", shown);
+    is_int(bad_city, 0, "%s: city matches", shown);
+    is_int(bad_q, 0, "%s: quality (double, null) matches", shown);
+    is_int(bad_v, 0, "%s: verified (boolean) matches", shown);
+    is_int(bad_id, 0, "%s: id32 (negative int32) matches", shown);
 
     /* sparse read: only some rows of the last row group, must equal the full read */
     int g = pq_num_row_groups(f) - 1;
@@ -178,10 +187,10 @@ static void check_file(const char *name, const cJSON *exp)
     sink s = {sp, base};
     int rc = pq_read_rows(f, g, pq_find_column(f, imgcol), pick, 2, collect, &s, err, sizeof err);
     ok(rc == 0 && strcmp(sp[base].sha, img[base].sha) == 0 && sp[base + pick[1]].is_null == img[base + pick[1]].is_null &&
-       strcmp(sp[base + pick[1]].sha, img[base + pick[1]].sha) == 0, "%s: sparse read equals full read", name);
+       strcmp(sp[base + pick[1]].sha, img[base + pick[1]].sha) == 0, "%s: sparse read equals full read", shown);
     free_cells(sp, pq_num_rows(f));
     int64_t bad_rows[2] = {1, 1};
-    ok(pq_read_rows(f, 0, 0, bad_rows, 2, collect, &s, err, sizeof err) != 0, "%s: unsorted rows refused (%s)", name, err);
+    ok(pq_read_rows(f, 0, 0, bad_rows, 2, collect, &s, err, sizeof err) != 0, "%s: unsorted rows refused (%s)", shown, err);
 out:
     free_cells(img, n);
     free_cells(ipath, n);
@@ -495,6 +504,113 @@ static void hostile_pages(void)
     ok(read_x(file, n, got, err, sizeof err, &peak) != 0 && strstr(err, "delta"), "delta stream of 2^40 values -> %s", err);
 }
 
+/* pq_stream against the codec libraries: one payload, compressed by each, read back through
+ * a random mix of reads and skips; then a snappy copy beyond the window, and cut streams. */
+static uint64_t srng;
+static uint64_t snext(void)
+{
+    srng ^= srng << 13, srng ^= srng >> 7, srng ^= srng << 17;
+    return srng;
+}
+
+static size_t compress_as(int codec, const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
+{
+    switch (codec) {
+    case PQ_SNAPPY: {
+        size_t z = cap;
+        return snappy_compress((const char *)src, n, (char *)dst, &z) == SNAPPY_OK ? z : 0;
+    }
+    case PQ_LZ4_RAW: return (size_t)LZ4_compress_default((const char *)src, (char *)dst, (int)n, (int)cap);
+    case PQ_ZSTD: {
+        size_t z = ZSTD_compress(dst, cap, src, n, 3);
+        return ZSTD_isError(z) ? 0 : z;
+    }
+    case PQ_GZIP: {
+        z_stream zs;
+        memset(&zs, 0, sizeof zs);
+        if (deflateInit2(&zs, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
+        zs.next_in = (Bytef *)src, zs.avail_in = (uInt)n, zs.next_out = dst, zs.avail_out = (uInt)cap;
+        int rc = deflate(&zs, Z_FINISH);
+        size_t z = zs.total_out;
+        deflateEnd(&zs);
+        return rc == Z_STREAM_END ? z : 0;
+    }
+    default: memcpy(dst, src, n); return n;
+    }
+}
+
+static int stream_back(pq_file *pf, int codec, int64_t clen, const uint8_t *want, size_t n, char *err, size_t errlen)
+{
+    pq_stream *st = pq_stream_open(pf, codec, 0, clen, n, err, errlen);
+    if (!st) return -1;
+    uint8_t *got = malloc(300000);
+    size_t at = 0;
+    int rc = 0;
+    while (at < n && !rc) {
+        size_t k = (size_t)(snext() % 300000);
+        if (k > n - at) k = n - at;
+        int skip = snext() % 3 == 0;
+        rc = pq_stream_read(st, skip ? NULL : got, k);
+        if (!rc && !skip && memcmp(got, want + at, k)) rc = pq_errf(err, errlen, "bytes differ at %zu", at);
+        at += k;
+    }
+    if (!rc && pq_stream_pos(st) != n) rc = pq_errf(err, errlen, "position %llu", (unsigned long long)pq_stream_pos(st));
+    if (!rc && pq_stream_read(st, got, 1) == 0) rc = pq_errf(err, errlen, "read past the end allowed");
+    free(got);
+    pq_stream_close(st);
+    return rc;
+}
+
+static void stream_codecs(void)
+{
+    srng = (uint64_t)time(NULL) | 1;
+    diag("stream_codecs seed %llu", (unsigned long long)srng);
+    size_t n = 5u << 20;
+    uint8_t *src = malloc(n), *z = malloc(n + n / 2 + 4096);
+    /* runs of noise (literals) and repeats near and far (copies, overlapping ones too) */
+    for (size_t i = 0; i < n;) {
+        size_t run = 1 + (size_t)(snext() % 5000);
+        int kind = (int)(snext() % 3);
+        for (size_t j = 0; j < run && i < n; j++, i++)
+            src[i] = kind == 0 || i < 70000 ? (uint8_t)snext() : kind == 1 ? src[i - 1 - (i % 7)] : src[i - 60000];
+    }
+    const int codecs[] = {PQ_UNCOMPRESSED, PQ_SNAPPY, PQ_LZ4_RAW, PQ_ZSTD, PQ_GZIP};
+    char err[256];
+    for (int c = 0; c < 5; c++) {
+        size_t zn = compress_as(codecs[c], src, n, z, n + n / 2 + 4096);
+        pq_file pf = {.fd = -1, .mem = z, .size = (int64_t)zn};
+        err[0] = 0;
+        ok(zn > 0 && stream_back(&pf, codecs[c], (int64_t)zn, src, n, err, sizeof err) == 0,
+           "stream %s: %zu -> %zu bytes read back through reads and skips (%s)", pq_codec_name(codecs[c]), n, zn, err);
+        /* cut short: an error, never a crash or a read past the buffer */
+        pq_file cut = {.fd = -1, .mem = z, .size = (int64_t)(zn / 2)};
+        pq_stream *st = pq_stream_open(&cut, codecs[c], 0, (int64_t)(zn / 2), n, err, sizeof err);
+        int rc = st ? pq_stream_read(st, NULL, n) : -1;
+        pq_stream_close(st);
+        ok(rc != 0, "stream %s cut in half -> %s", pq_codec_name(codecs[c]), err);
+    }
+    /* snappy: 70000 literal bytes, then a copy from 70000 back: beyond the 64 KiB window */
+    size_t w = 0;
+    uint64_t total = 70000 + 4; /* varint: 3 bytes */
+    z[w++] = (uint8_t)(0x80 | (total & 0x7f)), z[w++] = (uint8_t)(0x80 | ((total >> 7) & 0x7f)), z[w++] = (uint8_t)(total >> 14);
+    z[w++] = 62 << 2, z[w++] = (uint8_t)((70000 - 1) & 255), z[w++] = (uint8_t)(((70000 - 1) >> 8) & 255),
+    z[w++] = (uint8_t)((70000 - 1) >> 16);
+    memcpy(z + w, src, 70000), w += 70000;
+    z[w++] = (uint8_t)((4 - 1) << 2 | 3), z[w++] = (uint8_t)(70000 & 255), z[w++] = (uint8_t)((70000 >> 8) & 255),
+    z[w++] = (uint8_t)(70000 >> 16), z[w++] = 0;
+    uint8_t *dec = malloc(total);
+    size_t dn = total;
+    int lib_ok = snappy_uncompress((const char *)z, w, (char *)dec, &dn) == SNAPPY_OK && dn == total;
+    pq_file pf = {.fd = -1, .mem = z, .size = (int64_t)w};
+    pq_stream *st = pq_stream_open(&pf, PQ_SNAPPY, 0, (int64_t)w, total, err, sizeof err);
+    int rc = st ? pq_stream_read(st, NULL, total) : -1;
+    pq_stream_close(st);
+    ok(lib_ok && rc == PQ_STREAM_WINDOW, "a snappy copy from 70000 bytes back (valid for libsnappy) asks for a whole decode (%d, libsnappy %d: %s)", rc, lib_ok, rc < 0 ? err : "");
+    free(dec);
+    free(src);
+    free(z);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -511,6 +627,12 @@ int main(void)
         check_file(it->string, it);
         nfiles++;
     }
+    /* the same files again, every byte-array dictionary streamed instead of decoded whole */
+    pq_limits streamed = {.stream_dict_min = 1};
+    g_lim = &streamed;
+    cJSON_ArrayForEach(it, files) check_file(it->string, it);
+    g_lim = NULL;
+    stream_codecs();
     ok(nfiles >= 5, "%d fixture files checked", nfiles);
     corruptions("snappy_v1_dict.parquet");
     corruptions("gzip_v2_plain.parquet");

@@ -206,7 +206,18 @@ static int servable(const cJSON *row)
     return len->valueint != 19; /* "not an image at all" */
 }
 
-/* Check every extracted item of one fixture against expected.json. */
+/* The plugin's local name of repo path data/<fixture>: <stem>-<8 hex of sha256(path)>.parquet */
+static void local_of(const char *fixture, char *out, size_t n)
+{
+    char path[300], hex[65];
+    unsigned char h[32];
+    snprintf(path, sizeof path, "data/%s", fixture);
+    crypto_hash_sha256(h, (const unsigned char *)path, strlen(path));
+    sodium_bin2hex(hex, sizeof hex, h, 32);
+    snprintf(out, n, "%.*s-%.8s.parquet", (int)(strlen(fixture) - 8), fixture, hex);
+}
+
+/* Check every extracted item of one fixture (stored as `file`) against expected.json. */
 static void check_items(proctor_ctx *c, const char *file, const cJSON *exp)
 {
     const cJSON *rows = cJSON_GetObjectItem(exp, "rows");
@@ -267,6 +278,143 @@ static void check_items(proctor_ctx *c, const char *file, const cJSON *exp)
     }
     is_int(found, want, "%s: %d servable rows extracted", file, want);
     is_int(bad, 0, "%s: bytes unchanged, sidecars carry upstream fields + columns", file);
+}
+
+static proctor_ctx *new_ctx(const char *endpoint, const char *repo)
+{
+    proctor_ctx *c = calloc(1, sizeof *c);
+    snprintf(c->root, sizeof c->root, "/tmp/natix-plugin-XXXXXX");
+    if (!mkdtemp(c->root)) return free(c), NULL;
+    snprintf(c->real, sizeof c->real, "%s/Roadwork/image", c->root);
+    snprintf(c->sources, sizeof c->sources, "%s/sources", c->real);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", c->sources);
+    if (system(cmd) != 0) return free(c), NULL;
+    c->rng = 0x243f6a8885a308d3ull;
+    set_cfg(c, "repo", repo);
+    set_cfg(c, "revision", "main");
+    set_cfg(c, "endpoint", endpoint);
+    set_cfg(c, "token", TOKEN);
+    set_cfg(c, "parquet_interval", "0");
+    set_cfg(c, "parquet_files", "20");
+    set_cfg(c, "extract_interval", "0");
+    set_cfg(c, "images_per_file", "100");
+    set_cfg(c, "sources_budget", "107374182400");
+    set_cfg(c, "listing_ttl", "0");
+    set_cfg(c, "max_retries", "2");
+    set_cfg(c, "retry_after_max", "5");
+    return c;
+}
+
+static void drop_ctx(proctor_ctx *c)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->root);
+    if (system(cmd) != 0) diag("could not remove %s", c->root);
+    free(c);
+}
+
+/* The listing and download cases of issue 12, each against its own loopback Hub. */
+static void listing_cases(const proctor_source_ops *ops, const char *fix_a, const char *fix_b)
+{
+    size_t la, lb;
+    unsigned char *a = slurp(fix_a, &la), *b = slurp(fix_b, &lb);
+    if (!a || !b) {
+        ok(0, "fixtures %s, %s", fix_a, fix_b);
+        return;
+    }
+    /* same basename in two folders, an upper-case suffix, an unsafe entry next to them */
+    mock_file fs[3] = {{.path = "data/a/train.parquet", .data = a, .len = la},
+                       {.path = "data/b/train.parquet", .data = b, .len = lb},
+                       {.path = "data/UPPER.PARQUET", .data = a, .len = la}};
+    for (int i = 0; i < 3; i++) mock_file_hash(&fs[i]);
+    mock_hub m = {.repo = "natix-test/cases", .token = TOKEN, .files = fs, .nfiles = 3,
+                  .extra_entries = "{\"type\":\"file\",\"size\":5,\"path\":\"data/../../etc/passwd.parquet\"}"};
+    if (mock_hub_start(&m)) {
+        skip(1, "no loopback sockets");
+        return;
+    }
+    proctor_ctx *c = new_ctx(m.endpoint, m.repo);
+    void *inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "cases: create (%s)", c->error);
+    proctor_status st = ops->refresh(inst);
+    is_int(st, PROCTOR_OK, "an unsafe entry does not stop the listing (%s)", c->error);
+    is_int(count_suffix(c->sources, ".parquet"), 2, "both data/a/train.parquet and data/b/train.parquet kept apart");
+    is_int(fs[2].cdn_gets + fs[2].resolves, 0, "UPPER.PARQUET is not a .parquet file (upstream's filter)");
+    ok(strstr(c->log, "unsafe path 'data/../../etc/passwd.parquet'") != NULL, "the unsafe entry is logged");
+    ops->destroy(inst);
+
+    /* a gated dataset and no token: a retryable status and a message that says what to do */
+    m.need_auth = 1;
+    set_cfg(c, "token", "");
+    setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1", 1);
+    inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "create without a token");
+    st = ops->refresh(inst);
+    ok(proctor_status_retryable(st) && strstr(c->error, "HTTP 401: the dataset needs a token: set HF_TOKEN"),
+       "401 -> retryable %d, backed off like any failure: %s", st, c->error);
+    ops->destroy(inst);
+    m.need_auth = 0;
+    set_cfg(c, "token", TOKEN);
+    unsetenv("HF_HUB_DISABLE_IMPLICIT_TOKEN");
+    mock_hub_stop(&m);
+    drop_ctx(c);
+
+    /* max_retries 0: one request; a 404 leaves no empty temporary */
+    mock_file busy[2] = {{.path = "data/busy.parquet", .data = a, .len = la, .unavailable = 5},
+                         {.path = "data/gone.parquet", .data = a, .len = la, .gone = 1}};
+    for (int i = 0; i < 2; i++) mock_file_hash(&busy[i]);
+    mock_hub m2 = {.repo = "natix-test/busy", .token = TOKEN, .files = busy, .nfiles = 2};
+    if (mock_hub_start(&m2)) return;
+    c = new_ctx(m2.endpoint, m2.repo);
+    set_cfg(c, "max_retries", "0");
+    inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "create with max_retries 0");
+    st = ops->refresh(inst);
+    ok(st != PROCTOR_OK && busy[0].resolves == 1, "max_retries 0: the 503 is not retried (%d request(s), %s)",
+       busy[0].resolves, c->error);
+    DIR *d = opendir(c->sources);
+    int temps = 0;
+    for (struct dirent *e; d && (e = readdir(d));) temps += strstr(e->d_name, ".incomplete") != NULL;
+    if (d) closedir(d);
+    is_int(temps, 0, "no .incomplete left by the 404 or the 503");
+    ops->destroy(inst);
+    mock_hub_stop(&m2);
+    drop_ctx(c);
+
+    /* a file that downloads but cannot be read: deleted, and not fetched again until the
+     * listing changes (its pages are spoiled, its footer is fine) */
+    unsigned char *broken = malloc(la);
+    memcpy(broken, a, la);
+    for (size_t i = 4; i < 40; i++) broken[i] ^= 0x5a;
+    mock_file bf[1] = {{.path = "data/broken.parquet", .data = broken, .len = la}};
+    mock_file_hash(&bf[0]);
+    mock_hub m3 = {.repo = "natix-test/broken", .token = TOKEN, .files = bf, .nfiles = 1};
+    if (mock_hub_start(&m3)) return;
+    c = new_ctx(m3.endpoint, m3.repo);
+    inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "create (broken file)");
+    st = ops->refresh(inst);
+    is_int(count_suffix(c->sources, ".parquet"), 0, "the unreadable file was deleted (%s)", c->error);
+    is_int(bf[0].cdn_gets, 1, "downloaded once");
+    st = ops->refresh(inst);
+    st = ops->refresh(inst);
+    is_int(bf[0].cdn_gets, 1, "two more refreshes: not downloaded again");
+    ok(proctor_status_retryable(st) && strstr(c->error, "unreadable"), "refresh says why: %d %s", st, c->error);
+    ops->destroy(inst);
+    inst = NULL;
+    is_int(ops->create(&host, c, &inst), PROCTOR_OK, "a new instance");
+    ops->refresh(inst);
+    is_int(bf[0].cdn_gets, 1, "the memory survives a restart");
+    m3.commit = "fedcba9876543210fedcba9876543210fedcba98";
+    ops->refresh(inst);
+    is_int(bf[0].cdn_gets, 2, "a new listing commit: fetched again");
+    ops->destroy(inst);
+    mock_hub_stop(&m3);
+    drop_ctx(c);
+    free(broken);
+    free(a);
+    free(b);
 }
 
 int main(void)
@@ -354,9 +502,17 @@ int main(void)
 
     /* which file was it? check its rows */
     DIR *d = opendir(c->sources);
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (strstr(e->d_name, ".parquet") && e->d_name[0] != '.')
-            check_items(c, e->d_name, cJSON_GetObjectItem(exp, e->d_name));
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!strstr(e->d_name, ".parquet") || e->d_name[0] == '.') continue;
+        const cJSON *match = NULL;
+        cJSON_ArrayForEach(it, exp) {
+            char local[300];
+            local_of(it->string, local, sizeof local);
+            if (!strcmp(local, e->d_name)) match = it;
+        }
+        ok(match != NULL, "%s is the local name of a listed file (stem-hash.parquet)", e->d_name);
+        if (match) check_items(c, e->d_name, match);
+    }
     if (d) closedir(d);
 
     /* second refresh right away: both timers say "not yet" */
@@ -379,7 +535,11 @@ int main(void)
     is_int(st, PROCTOR_OK, "refresh with intervals elapsed (%s)", c->error);
     is_int(count_suffix(c->sources, ".parquet"), nf, "all %d files now on disk (distinct picks)", nf);
     is_int(m.listing_requests, lr0, "the listing came from the on-disk cache");
-    cJSON_ArrayForEach(it, exp) check_items(c, it->string, it);
+    cJSON_ArrayForEach(it, exp) {
+        char local[300];
+        local_of(it->string, local, sizeof local);
+        check_items(c, local, it);
+    }
     is_int(m.cdn_auth_seen, 0, "the token never reached the CDN host");
     ok(m.hub_auth_ok > 0 && m.hub_auth_bad == 0, "the Hub host got the token");
     ok(strstr(c->log, TOKEN) == NULL, "the token is not in the log");
@@ -407,6 +567,8 @@ int main(void)
     if (d) closedir(d);
     ok(left >= 1 && left < nf && total <= 25000, "%d file(s), %ld bytes left within the 25000-byte budget", left, total);
     ops->destroy(inst);
+
+    listing_cases(ops, FIX "snappy_v1_dict.parquet", FIX "zstd_v2_dict.parquet");
 
     /* bad config */
     set_cfg(c, "images_per_file", "0");

@@ -9,6 +9,8 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ typedef struct row {
     cJSON *meta;    /* scalar columns, in file order */
     int64_t label;  /* -1 when null or not an integer */
     int has_desc;   /* scene_description is a non-empty string */
+    int bad_desc;   /* scene_description present but not text (binary, not UTF-8) */
     int keep;
 } row;
 
@@ -37,19 +40,42 @@ typedef struct job {
     size_t errlen;
 } job;
 
-/* Strings go into JSON only when they are UTF-8 without NUL (cJSON needs C strings). */
+/* Strings go into JSON only when they are UTF-8. */
 static int valid_utf8_(const uint8_t *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         uint8_t c = s[i];
         size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
-        if (c == 0 || k == 9 || k >= n - i) return 0;
+        if (k == 9 || k >= n - i) return 0;
         for (size_t j = 1; j <= k; j++)
             if ((s[i + j] & 0xC0) != 0x80) return 0;
         i += k + 1;
     }
     return 1;
+}
+
+/* A JSON string literal of UTF-8 bytes that may hold U+0000 (cJSON's strings cannot): escaped
+ * as Python's json.dump(ensure_ascii=False) does: \" \\ \b \f \n \r \t, other controls \u00XX. */
+static cJSON *raw_string_(const uint8_t *b, size_t n)
+{
+    if (n > (SIZE_MAX - 3) / 6) return NULL;
+    char *o = malloc(n * 6 + 3), *w = o;
+    if (!o) return NULL;
+    *w++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = b[i];
+        const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                      : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        if (e) w += sprintf(w, "%s", e);
+        else if (c < 0x20) w += sprintf(w, "\\u%04x", c);
+        else *w++ = (char)c;
+    }
+    *w++ = '"';
+    *w = 0;
+    cJSON *j = cJSON_CreateRaw(o);
+    free(o);
+    return j;
 }
 
 /* A scalar value as JSON; NULL when it cannot be JSON (binary, INT96): the key is left out. */
@@ -70,6 +96,7 @@ static cJSON *to_json_(const pq_column *col, const pq_value *v)
         return isfinite(v->d) ? cJSON_CreateNumber(v->d) : cJSON_CreateNull();
     case PQ_BYTE_ARRAY: {
         if (!valid_utf8_(v->bytes, v->len)) return NULL;
+        if (memchr(v->bytes, 0, v->len)) return raw_string_(v->bytes, v->len);
         char *s = malloc(v->len + 1);
         if (!s) return NULL;
         memcpy(s, v->bytes, v->len);
@@ -80,6 +107,20 @@ static cJSON *to_json_(const pq_column *col, const pq_value *v)
     }
     default: return NULL;
     }
+}
+
+/* A refused row: one DEBUG line with file, row and reason (the counts go out at INFO). */
+static void refuse_(const job *j, int64_t rowno, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse_(const job *j, int64_t rowno, const char *fmt, ...)
+{
+    if (!j->sink->log) return;
+    char why[256], msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    snprintf(msg, sizeof msg, "%s row %lld skipped: %s", j->path, (long long)rowno, why);
+    j->sink->log(j->sink->user, PROCTOR_LOG_DEBUG, msg);
 }
 
 typedef struct colread {
@@ -102,6 +143,7 @@ static int on_scalar_(void *user, int64_t r, const pq_value *v)
             rw->label = v->i;
     } else if (!strcmp(c->col->path, "scene_description")) {
         rw->has_desc = !v->is_null && v->len > 0;
+        rw->bad_desc = !v->is_null && !val; /* it would be missing from the sidecar */
     }
     return 0;
 }
@@ -118,6 +160,7 @@ static int on_image_(void *user, int64_t r, const pq_value *v)
     }
     if (v->is_null || !v->bytes || v->len == 0) {
         j->st->null_image++;
+        refuse_(j, rw->index, "the image is null");
         return 0;
     }
     nx_imginfo info;
@@ -125,6 +168,7 @@ static int on_image_(void *user, int64_t r, const pq_value *v)
     if ((j->sink->sniff && fmt != PROCTOR_FORMAT_JPEG && fmt != PROCTOR_FORMAT_PNG) ||
         nx_image_info(v->bytes, v->len, &info) != 0) {
         j->st->not_image++;
+        refuse_(j, rw->index, "%zu image bytes are not a whole JPEG or PNG (cut short, or another format)", v->len);
         return 0;
     }
     char stem[512];
@@ -157,8 +201,10 @@ static int on_image_(void *user, int64_t r, const pq_value *v)
     proctor_status ps = j->sink->put(j->sink->user, stem, v->bytes, v->len, json);
     free(json);
     if (ps == PROCTOR_OK) j->st->written++;
-    else if (ps == PROCTOR_INVALID) j->st->put_failed++;
-    else {
+    else if (ps == PROCTOR_INVALID) {
+        j->st->put_failed++;
+        refuse_(j, rw->index, "the cache refused it (see the cache's message)");
+    } else {
         j->fail = ps;
         snprintf(j->err, j->errlen, "storing %s failed", stem);
         return 1;
@@ -234,7 +280,7 @@ proctor_status nx_extract(const char *parquet_path, size_t want, const nx_sink *
 {
     pq_file *f;
     char perr[256];
-    if (pq_open(&f, parquet_path, NULL, perr, sizeof perr)) {
+    if (pq_open(&f, parquet_path, sink->limits, perr, sizeof perr)) {
         snprintf(err, errlen, "%s: %s", parquet_path, perr);
         return PROCTOR_INVALID;
     }
@@ -302,9 +348,19 @@ proctor_status nx_extract(const char *parquet_path, size_t want, const nx_sink *
         size_t nkeep = 0;
         for (size_t i = 0; rc == PROCTOR_OK && i < cnt; i++) {
             row *rw = &rows[i];
-            if (rw->label != 0 && rw->label != 1) st->bad_label++;
-            else if ((rw->label == 1) != rw->has_desc) st->inconsistent++;
-            else rel[nkeep++] = rw->index - base_row, rw->keep = 1;
+            if (rw->label != 0 && rw->label != 1) {
+                st->bad_label++;
+                refuse_(&j, rw->index, "label is null or not 0/1");
+            } else if (rw->bad_desc) {
+                st->bad_label++;
+                refuse_(&j, rw->index, "scene_description is not UTF-8 text");
+            } else if ((rw->label == 1) != rw->has_desc) {
+                st->inconsistent++;
+                refuse_(&j, rw->index, "label %lld %s a scene_description", (long long)rw->label,
+                        rw->has_desc ? "with" : "without");
+            } else {
+                rel[nkeep++] = rw->index - base_row, rw->keep = 1;
+            }
         }
         j.cur = 0;
         if (rc == PROCTOR_OK && nkeep &&

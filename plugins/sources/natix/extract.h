@@ -5,10 +5,12 @@
  * "image" (its "bytes" child when it is a struct); every other top-level scalar column goes into
  * the sidecar, after source_parquet, original_index, image_format, image_size, image_mode.
  * Rows whose label is not 0/1, whose label and scene_description disagree, or whose bytes are
- * null or not a JPEG/PNG are skipped and counted. Stems are "<parquet stem>__image_<row>". */
+ * null or not a whole JPEG/PNG are skipped, counted and logged (DEBUG). Strings are written as
+ * Python's json writes them (a U+0000 becomes \u0000). Stems are "<parquet stem>__image_<row>". */
 #ifndef NATIX_EXTRACT_H
 #define NATIX_EXTRACT_H
 
+#include "parquet.h"
 #include "proctor.h"
 
 #include <stddef.h>
@@ -21,6 +23,9 @@ typedef struct nx_sink {
     uint64_t (*random)(void *user);
     int (*cancelled)(void *user);                                      /* optional */
     void *user;
+    const pq_limits *limits;                                           /* optional: reader limits */
+    /* optional: every refused row is told here at DEBUG with its file, row and reason */
+    void (*log)(void *user, proctor_log_level level, const char *msg);
 } nx_sink;
 
 typedef struct nx_extract_stats {
@@ -28,7 +33,7 @@ typedef struct nx_extract_stats {
     unsigned written;      /* items stored */
     unsigned already;      /* stem already in the cache */
     unsigned inconsistent; /* label and scene_description disagree */
-    unsigned bad_label;    /* label null or not 0/1 */
+    unsigned bad_label;    /* label null or not 0/1, or scene_description not text */
     unsigned null_image;   /* image or its bytes null */
     unsigned not_image;    /* bytes are not a JPEG/PNG */
     unsigned put_failed;   /* the sink refused the item */

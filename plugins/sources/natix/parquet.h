@@ -4,10 +4,12 @@
  * repetition, definition levels, PLAIN / PLAIN_DICTIONARY / RLE_DICTIONARY values (RLE for
  * BOOLEAN; DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY as arrow-rs and DuckDB
  * write them in v2 pages), RLE/bit-packed hybrid levels and indices, data pages v1 and v2, codecs
- * UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Anything else is refused with a clear message.
+ * UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW. Anything else is refused with a clear message.
  *
  * Memory: the footer is read once; column data is read one page at a time with pread, so a
- * 1 GB file never needs 1 GB of memory. Every length and offset is checked against the file and
+ * 1 GB file never needs 1 GB of memory. A large dictionary page of byte arrays (pyarrow puts a
+ * row group's images in one) is streamed: decoded in a small window, and only the entries the
+ * wanted rows point at are kept, one at a time unless a later row needs an earlier entry again. Every length and offset is checked against the file and
  * against caps before anything is allocated: a corrupt or hostile file is an error, never a
  * crash or a huge allocation.
  *
@@ -33,6 +35,8 @@ typedef struct pq_limits {
     uint64_t max_footer;     /* default 64 MiB */
     uint64_t max_page;       /* largest uncompressed page, default 1 GiB */
     uint64_t max_page_header;/* default 16 MiB (statistics can be large) */
+    uint64_t stream_dict_min;/* byte-array dictionary pages from this size (default 4 MiB) are
+                                streamed: only the entries the wanted rows use are kept */
 } pq_limits;
 
 typedef struct pq_column {

@@ -42,6 +42,8 @@ struct pq_file {
     size_t raw_cap;
     uint8_t *page;
     size_t page_cap;
+    uint8_t *ebuf;      /* one streamed dictionary entry */
+    size_t ebuf_cap;
     int64_t mem_now, mem_peak;
 };
 
@@ -103,5 +105,16 @@ int pq_decompress(int codec, const uint8_t *src, size_t srclen, uint8_t *dst, si
 /* Largest uncompressed size believable for `srclen` compressed bytes of this codec. */
 uint64_t pq_max_expansion(int codec, uint64_t srclen, uint64_t cap);
 const char *pq_encoding_name(int enc);
+
+/* A page payload as a stream (pq_stream.c): compressed bytes [off, off + clen) of the file,
+ * usize bytes out. read(NULL, n) skips n bytes. Returns 0, -1 with err, or PQ_STREAM_WINDOW
+ * when a snappy copy reaches past the 64 KiB history (decode the page whole instead). */
+#define PQ_STREAM_WINDOW 2
+typedef struct pq_stream pq_stream;
+pq_stream *pq_stream_open(pq_file *f, int codec, int64_t off, int64_t clen, uint64_t usize, char *err,
+                          size_t errlen);
+int pq_stream_read(pq_stream *s, uint8_t *dst, size_t n);
+uint64_t pq_stream_pos(const pq_stream *s);
+void pq_stream_close(pq_stream *s);
 
 #endif

@@ -527,10 +527,12 @@ static int open_common_(pq_file **out, pq_file *f, const pq_limits *limits, char
     f->lim.max_footer = 64u << 20;
     f->lim.max_page = 1u << 30;
     f->lim.max_page_header = 16u << 20;
+    f->lim.stream_dict_min = 4u << 20;
     if (limits) {
         if (limits->max_footer) f->lim.max_footer = limits->max_footer;
         if (limits->max_page) f->lim.max_page = limits->max_page;
         if (limits->max_page_header) f->lim.max_page_header = limits->max_page_header;
+        if (limits->stream_dict_min) f->lim.stream_dict_min = limits->stream_dict_min;
     }
     if (parse_footer_(f, err, errlen)) {
         pq_close(f);
@@ -595,6 +597,7 @@ void pq_close(pq_file *f)
     free(f->hdr);
     free(f->raw);
     free(f->page);
+    free(f->ebuf);
     free(f);
 }
 

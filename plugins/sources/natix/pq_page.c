@@ -2,6 +2,8 @@
  * RLE/bit-packed hybrid stream that carries levels and dictionary indices (Encodings.md). */
 #include "pq_internal.h"
 
+#include <limits.h>
+#include <lz4.h>
 #include <snappy-c.h>
 #include <string.h>
 #include <zlib.h>
@@ -167,6 +169,15 @@ int pq_decompress(int codec, const uint8_t *src, size_t srclen, uint8_t *dst, si
         if (ZSTD_isError(n)) return pq_errf(err, errlen, "zstd page: %s", ZSTD_getErrorName(n));
         if (n != dstlen)
             return pq_errf(err, errlen, "zstd page decompressed to %zu bytes, header says %zu", n, dstlen);
+        return 0;
+    }
+    case PQ_LZ4_RAW: {
+        /* a bare LZ4 block (what Parquet calls LZ4_RAW; the older framed LZ4 = 5 is refused) */
+        if (srclen > INT_MAX || dstlen > INT_MAX) return pq_errf(err, errlen, "LZ4_RAW page too large");
+        int n = LZ4_decompress_safe((const char *)src, (char *)dst, (int)srclen, (int)dstlen);
+        if (n < 0) return pq_errf(err, errlen, "LZ4_RAW page is corrupt");
+        if ((size_t)n != dstlen)
+            return pq_errf(err, errlen, "LZ4_RAW page decompressed to %d bytes, header says %zu", n, dstlen);
         return 0;
     }
     default:

@@ -1,6 +1,7 @@
 /* pq_read.c — walk one column chunk page by page and hand the wanted rows to a callback.
  * Only pages holding a wanted row are read and decompressed; the dictionary page is decoded
- * the first time a dictionary-encoded page needs it. Levels, indices and values stream from
+ * the first time a dictionary-encoded page needs it, or, when it is a large one of byte arrays,
+ * streamed once the wanted rows' indices are known (flush_), keeping only what they use. Levels, indices and values stream from
  * the page buffer; nothing is allocated per value. */
 #include "pq_internal.h"
 
@@ -17,11 +18,21 @@ typedef struct dict {
     size_t bytes;          /* accounted to the file */
 } dict;
 
+/* A wanted row of a dictionary-encoded page, waiting for a streamed dictionary. */
+typedef struct pend {
+    int64_t row;
+    uint32_t idx;
+    int def, is_null;
+} pend;
+
 typedef struct reader {
     pq_file *f;
     const pq_column *col;
     const pq_chunk *ch;
     dict d;
+    int streaming;    /* the dictionary is streamed: wanted rows wait in `pend` */
+    pend *pend;
+    size_t npend, pend_cap;
     uint8_t *vbuf[2]; /* DELTA_BYTE_ARRAY: the value being built and the previous one */
     size_t vcap[2];
     char *err;
@@ -269,6 +280,144 @@ typedef struct want {
     void *user;
 } want;
 
+static int cmp_u32_(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Should this chunk's dictionary be streamed rather than decoded whole? */
+static int stream_dict_(const reader *r)
+{
+    const dict *d = &r->d;
+    int c = r->ch->codec;
+    return d->present && !d->loaded && r->col->type == PQ_BYTE_ARRAY &&
+           (d->h.encoding == PQ_ENC_PLAIN || d->h.encoding == PQ_ENC_PLAIN_DICT) &&
+           (uint64_t)d->h.usize >= r->f->lim.stream_dict_min &&
+           (c == PQ_UNCOMPRESSED || c == PQ_SNAPPY || c == PQ_LZ4_RAW || c == PQ_ZSTD || c == PQ_GZIP);
+}
+
+/* Deliver the pending rows: one pass over the dictionary page, in the stream, up to the last
+ * entry needed. An entry is kept (copied) only when a later row points back at it; the others
+ * are delivered from one reused buffer as they pass. */
+static int flush_(reader *r, want *w)
+{
+    if (!r->npend) return 0;
+    dict *d = &r->d;
+    pq_file *f = r->f;
+    size_t np = r->npend, nkeep = 0, done = 0;
+    uint32_t *keep = malloc(sizeof *keep * np);
+    uint8_t **kbuf = calloc(np, sizeof *kbuf);
+    uint32_t *klen = calloc(np, sizeof *klen);
+    int64_t maxseen = -1, kept_bytes = 0;
+    int rc = 0;
+    pq_stream *s = NULL;
+    if (!keep || !kbuf || !klen) {
+        rc = pq_errf(r->err, r->errlen, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const pend *p = &r->pend[i];
+        if (p->is_null) continue;
+        if (p->idx >= (uint32_t)d->h.num_values) {
+            rc = pq_errf(r->err, r->errlen, "'%s': dictionary index %u of %d", r->col->path, p->idx, d->h.num_values);
+            goto out;
+        }
+        if ((int64_t)p->idx <= maxseen) keep[nkeep++] = p->idx;
+        else maxseen = p->idx;
+    }
+    qsort(keep, nkeep, sizeof *keep, cmp_u32_);
+    size_t u = 0;
+    for (size_t i = 0; i < nkeep; i++)
+        if (!u || keep[u - 1] != keep[i]) keep[u++] = keep[i];
+    nkeep = u;
+    s = maxseen >= 0 ? pq_stream_open(f, r->ch->codec, d->off, d->h.csize, (uint64_t)d->h.usize, r->err, r->errlen) : NULL;
+    if (maxseen >= 0 && !s) {
+        rc = -1;
+        goto out;
+    }
+    uint32_t e = 0, cur_len = 0;
+    for (; done < np; done++) {
+        const pend *p = &r->pend[done];
+        pq_value v = {0};
+        v.type = r->col->type, v.def = p->def, v.is_null = p->is_null;
+        if (!p->is_null && p->idx < e) {
+            /* an entry the stream has passed: it was kept for this row (empty ones have no copy) */
+            uint32_t *k = bsearch(&p->idx, keep, nkeep, sizeof *keep, cmp_u32_);
+            if (!k) {
+                rc = pq_errf(r->err, r->errlen, "'%s': internal error: entry %u was not kept", r->col->path, p->idx);
+                goto out;
+            }
+            v.bytes = kbuf[k - keep] ? kbuf[k - keep] : f->ebuf, v.len = klen[k - keep];
+        } else if (!p->is_null) {
+            while (e <= p->idx) {
+                uint8_t lb[4];
+                if ((rc = pq_stream_read(s, lb, 4))) goto out;
+                uint32_t len = (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 | (uint32_t)lb[3] << 24;
+                if (len > (uint64_t)d->h.usize - pq_stream_pos(s)) {
+                    rc = pq_errf(r->err, r->errlen, "'%s': dictionary entry of %u bytes runs past the page", r->col->path, len);
+                    goto out;
+                }
+                uint32_t *k = nkeep ? bsearch(&e, keep, nkeep, sizeof *keep, cmp_u32_) : NULL;
+                if (e == p->idx) {
+                    if (pq_grow(f, &f->ebuf, &f->ebuf_cap, len ? len : 1)) {
+                        rc = pq_errf(r->err, r->errlen, "out of memory for a %u-byte value", len);
+                        goto out;
+                    }
+                    if ((rc = pq_stream_read(s, f->ebuf, len))) goto out;
+                    cur_len = len;
+                    if (k && len) {
+                        /* needed again later: keep a copy */
+                        kbuf[k - keep] = malloc(len);
+                        if (!kbuf[k - keep]) { rc = pq_errf(r->err, r->errlen, "out of memory"); goto out; }
+                        memcpy(kbuf[k - keep], f->ebuf, len);
+                        klen[k - keep] = len;
+                        kept_bytes += len;
+                        pq_account(f, len);
+                    }
+                } else if (k) {
+                    kbuf[k - keep] = malloc(len ? len : 1);
+                    if (!kbuf[k - keep]) { rc = pq_errf(r->err, r->errlen, "out of memory"); goto out; }
+                    if ((rc = pq_stream_read(s, kbuf[k - keep], len))) goto out;
+                    klen[k - keep] = len;
+                    kept_bytes += len;
+                    pq_account(f, len);
+                } else if ((rc = pq_stream_read(s, NULL, len))) {
+                    goto out;
+                }
+                e++;
+            }
+            v.bytes = f->ebuf, v.len = cur_len;
+        }
+        if (w->fn(w->user, p->row, &v)) {
+            rc = pq_errf(r->err, r->errlen, "stopped by caller");
+            goto out;
+        }
+    }
+out:
+    pq_stream_close(s);
+    if (rc == PQ_STREAM_WINDOW) {
+        /* a writer that looks back further than 64 KiB: decode the page whole, as before */
+        rc = load_dict_(r);
+        for (; !rc && done < np; done++) {
+            const pend *p = &r->pend[done];
+            pq_value v = {0};
+            v.type = r->col->type, v.def = p->def, v.is_null = p->is_null;
+            if (!p->is_null && dict_value_(r, p->idx, &v)) rc = -1;
+            else if (w->fn(w->user, p->row, &v)) rc = pq_errf(r->err, r->errlen, "stopped by caller");
+        }
+        r->streaming = 0;
+    }
+    for (size_t i = 0; kbuf && i < nkeep; i++) free(kbuf[i]);
+    pq_account(f, -kept_bytes);
+    free(keep);
+    free(kbuf);
+    free(klen);
+    r->npend = 0;
+    return rc;
+}
+
+
 /* Decode one data page whose rows are [row0, row0 + nvals) and deliver the wanted ones. */
 static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t row0, want *w)
 {
@@ -279,8 +428,10 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
     size_t defs_len = 0;
     int v2 = h->type == PQ_PAGE_DATA_V2;
     int enc = h->encoding;
+    int is_dict = enc == PQ_ENC_PLAIN_DICT || enc == PQ_ENC_RLE_DICT;
     /* the dictionary first: it and the data page share the file's scratch buffers */
-    if ((enc == PQ_ENC_PLAIN_DICT || enc == PQ_ENC_RLE_DICT) && load_dict_(r)) return -1;
+    if (is_dict && !r->streaming && load_dict_(r)) return -1;
+    int collect = is_dict && r->streaming;
     if (v2) {
         if (h->num_nulls < 0 || h->num_nulls > h->num_values || h->num_rows != h->num_values)
             return pq_errf(r->err, r->errlen, "'%s': inconsistent v2 page counts", col->path);
@@ -338,7 +489,11 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
             return pq_errf(r->err, r->errlen, "'%s': definition level %u above %d", col->path, def, col->max_def);
         v.def = (int)def;
         v.is_null = def < (uint32_t)col->max_def;
-        if (!v.is_null) {
+        uint32_t idx = 0;
+        if (!v.is_null && collect) {
+            if (pq_rle_next(&ix, &idx, &why))
+                return pq_errf(r->err, r->errlen, "'%s' values: %s", col->path, why);
+        } else if (!v.is_null) {
             if (enc == PQ_ENC_PLAIN) {
                 if (plain_next_(r, &pc, &v)) return -1;
             } else if (enc == PQ_ENC_DELTA_BP || enc == PQ_ENC_DELTA_LBA || enc == PQ_ENC_DELTA_BA) {
@@ -352,7 +507,17 @@ static int decode_page_(reader *r, int64_t off, const pq_page_header *h, int64_t
             }
         }
         if (row == w->rows[w->i]) {
-            if (w->fn(w->user, row, &v)) return pq_errf(r->err, r->errlen, "stopped by caller");
+            if (collect) {
+                if (r->npend == r->pend_cap) {
+                    size_t cap = r->pend_cap ? r->pend_cap * 2 : 64;
+                    pend *np = realloc(r->pend, cap * sizeof *np);
+                    if (!np) return pq_errf(r->err, r->errlen, "out of memory");
+                    r->pend = np, r->pend_cap = cap;
+                }
+                r->pend[r->npend++] = (pend){row, idx, v.def, v.is_null};
+            } else if (w->fn(w->user, row, &v)) {
+                return pq_errf(r->err, r->errlen, "stopped by caller");
+            }
             w->i++;
         }
     }
@@ -397,7 +562,8 @@ int pq_read_rows(pq_file *f, int rg, int col, const int64_t *rows, size_t nrows,
         if (rows[i] < 0 || rows[i] >= f->rgs[rg].num_rows || (i && rows[i] <= rows[i - 1]))
             return pq_errf(err, errlen, "rows must be ascending and inside the row group");
     if (nrows == 0) return 0;
-    if (ch->codec != PQ_UNCOMPRESSED && ch->codec != PQ_SNAPPY && ch->codec != PQ_GZIP && ch->codec != PQ_ZSTD)
+    if (ch->codec != PQ_UNCOMPRESSED && ch->codec != PQ_SNAPPY && ch->codec != PQ_GZIP && ch->codec != PQ_ZSTD &&
+        ch->codec != PQ_LZ4_RAW)
         return pq_errf(err, errlen, "'%s': codec %s is not supported", r.col->path, pq_codec_name(ch->codec));
 
     want w = {rows, nrows, 0, fn, user};
@@ -435,7 +601,13 @@ int pq_read_rows(pq_file *f, int rg, int col, const int64_t *rows, size_t nrows,
                 rc = pq_errf(err, errlen, "'%s': data page with a bad header or too many values", r.col->path);
                 break;
             }
-            if (rows[w.i] < row0 + h.num_values) rc = decode_page_(&r, body, &h, row0, &w);
+            if (rows[w.i] < row0 + h.num_values) {
+                int dict_page = h.encoding == PQ_ENC_PLAIN_DICT || h.encoding == PQ_ENC_RLE_DICT;
+                if (dict_page && !r.streaming && stream_dict_(&r)) r.streaming = 1;
+                /* rows wait for the dictionary only while pages keep using it: order is kept */
+                if (!dict_page && r.npend) rc = flush_(&r, &w);
+                if (!rc) rc = decode_page_(&r, body, &h, row0, &w);
+            }
             row0 += h.num_values;
         } else if (h.type != PQ_PAGE_INDEX) {
             rc = pq_errf(err, errlen, "'%s': unknown page type %d", r.col->path, h.type);
@@ -443,6 +615,8 @@ int pq_read_rows(pq_file *f, int rg, int col, const int64_t *rows, size_t nrows,
         }
         pos = body + h.csize;
     }
+    if (!rc && r.npend) rc = flush_(&r, &w);
+    free(r.pend);
     pq_account(f, -(int64_t)(r.d.bytes + r.vcap[0] + r.vcap[1]));
     free(r.vbuf[0]);
     free(r.vbuf[1]);

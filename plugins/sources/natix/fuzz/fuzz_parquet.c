@@ -1,5 +1,6 @@
 /* fuzz_parquet.c — libFuzzer target for the pq_ reader (footer, Thrift, pages, codecs,
- * levels, dictionaries). Built and run by `make fuzz-smoke` (plugins/sources/natix/module.mk),
+ * levels, dictionaries, streamed dictionaries: every input is read with dictionaries decoded
+ * whole and again with every byte-array dictionary streamed). Built and run by `make fuzz-smoke` (plugins/sources/natix/module.mk),
  * seeded with the Parquet fixtures of tests/natix. Any crash, sanitizer report or leak is a bug. */
 #include "../parquet.h"
 
@@ -12,13 +13,22 @@ static int sink(void *user, int64_t row, const pq_value *v)
     return 0;
 }
 
+static void read_all(const uint8_t *data, size_t size, const pq_limits *lim);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pq_limits lim = {1u << 20, 64u << 20, 1u << 20};
+    for (int pass = 0; pass < 2; pass++) {
+        pq_limits lim = {1u << 20, 64u << 20, 1u << 20, pass ? 1 : UINT64_MAX};
+        read_all(data, size, &lim);
+    }
+    return 0;
+}
+
+static void read_all(const uint8_t *data, size_t size, const pq_limits *lim)
+{
     pq_file *f;
     char err[256];
-    if (pq_open_mem(&f, data, size, &lim, err, sizeof err)) return 0;
+    if (pq_open_mem(&f, data, size, lim, err, sizeof err)) return;
     enum { MAXROWS = 4096 };
     static int64_t rows[MAXROWS];
     volatile uint8_t acc = 0;
@@ -36,5 +46,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     pq_close(f);
-    return 0;
 }

@@ -1,6 +1,6 @@
-/* hub_cache.c — the Hub listing kept on disk with its time, so a refresh every few minutes does
- * not ask the API each time (the Hub counts listing pages against a small per-IP quota). */
-#include "hub.h"
+/* hf_cache.c — a listing kept on disk with its time, so a refresh every few minutes does not
+ * ask the API each time (the Hub counts listing pages against a small per-IP quota). */
+#include "hf_internal.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int hub_listing_save(const hub_listing *l, const char *repo, const char *revision, const char *path)
+int hf_listing_save(const hf_listing *l, const hf_repo *repo, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *files = cJSON_CreateArray();
     if (!root || !files) {
@@ -17,8 +17,9 @@ int hub_listing_save(const hub_listing *l, const char *repo, const char *revisio
         cJSON_Delete(files);
         return -1;
     }
-    cJSON_AddStringToObject(root, "repo", repo);
-    cJSON_AddStringToObject(root, "revision", revision);
+    cJSON_AddStringToObject(root, "type", hf_kind_(repo));
+    cJSON_AddStringToObject(root, "repo", repo->id);
+    cJSON_AddStringToObject(root, "revision", hf_rev_(repo));
     if (l->commit) cJSON_AddStringToObject(root, "commit", l->commit);
     cJSON_AddNumberToObject(root, "time", (double)time(NULL));
     cJSON_AddItemToObject(root, "files", files);
@@ -51,8 +52,7 @@ int hub_listing_save(const hub_listing *l, const char *repo, const char *revisio
     return rc;
 }
 
-int hub_listing_load(hub_listing *out, const char *repo, const char *revision, double max_age_s,
-                     const char *path)
+int hf_listing_load(hf_listing *out, const hf_repo *repo, double max_age_s, const char *path)
 {
     memset(out, 0, sizeof *out);
     FILE *fp = fopen(path, "r");
@@ -74,13 +74,14 @@ int hub_listing_load(hub_listing *out, const char *repo, const char *revision, d
     text[n] = 0;
     cJSON *root = cJSON_Parse(text);
     free(text);
-    const cJSON *r = cJSON_GetObjectItem(root, "repo"), *v = cJSON_GetObjectItem(root, "revision"),
-                *t = cJSON_GetObjectItem(root, "time"), *files = cJSON_GetObjectItem(root, "files"),
-                *c = cJSON_GetObjectItem(root, "commit");
+    const cJSON *ty = cJSON_GetObjectItem(root, "type"), *r = cJSON_GetObjectItem(root, "repo"),
+                *v = cJSON_GetObjectItem(root, "revision"), *t = cJSON_GetObjectItem(root, "time"),
+                *files = cJSON_GetObjectItem(root, "files"), *c = cJSON_GetObjectItem(root, "commit");
     double age = cJSON_IsNumber(t) ? difftime(time(NULL), (time_t)t->valuedouble) : -1;
     int rc = -1;
-    if (cJSON_IsString(r) && cJSON_IsString(v) && !strcmp(r->valuestring, repo) &&
-        !strcmp(v->valuestring, revision) && age >= 0 && age < max_age_s && cJSON_IsArray(files)) {
+    if (cJSON_IsString(ty) && !strcmp(ty->valuestring, hf_kind_(repo)) && cJSON_IsString(r) &&
+        cJSON_IsString(v) && !strcmp(r->valuestring, repo->id) && !strcmp(v->valuestring, hf_rev_(repo)) &&
+        age >= 0 && age < max_age_s && cJSON_IsArray(files)) {
         rc = 0;
         int cnt = cJSON_GetArraySize(files);
         out->files = calloc((size_t)cnt + 1, sizeof *out->files);
@@ -91,11 +92,11 @@ int hub_listing_load(hub_listing *out, const char *repo, const char *revision, d
             const cJSON *p = cJSON_GetObjectItem(f, "path"), *s = cJSON_GetObjectItem(f, "size"),
                         *h = cJSON_GetObjectItem(f, "sha256");
             if (!cJSON_IsString(p) || !cJSON_IsNumber(s) || !cJSON_IsString(h) || strlen(h->valuestring) > 64 ||
-                !*p->valuestring || p->valuestring[0] == '/' || strstr(p->valuestring, "..")) {
+                !hf_path_safe(p->valuestring)) {
                 rc = -1;
                 break;
             }
-            hub_file *hf = &out->files[out->count];
+            hf_file *hf = &out->files[out->count];
             hf->path = strdup(p->valuestring);
             hf->size = (int64_t)s->valuedouble;
             strcpy(hf->sha256, h->valuestring);
@@ -105,6 +106,6 @@ int hub_listing_load(hub_listing *out, const char *repo, const char *revision, d
         if (!rc && cJSON_IsString(c)) out->commit = strdup(c->valuestring);
     }
     cJSON_Delete(root);
-    if (rc) hub_listing_free(out);
+    if (rc) hf_listing_free(out);
     return rc;
 }
