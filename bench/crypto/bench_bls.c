@@ -4,8 +4,10 @@
  *   one pairing e(P, Q)                         target: at least 10x faster than noble
  *   one hash to G1 (quicknet DST)
  *   one full commit encryption: decode the quicknet key, encrypt a 256-UID weights payload
- *   (specs/bittensor.md 3.11)                   target: <= 10 ms
- * Reproduce: make bench (or: make test-fast T=test_bls_interop once to install the npm
+ *   (specs/bittensor.md 3.11)                   target: <= 10 ms on one core
+ * Both wall-clock and CPU-time medians are shown (the dev machines are shared, so wall time
+ * swings with their load); the encryption target is judged on this thread's CPU time, the
+ * pairing ratio must hold on both. Reproduce: make bench (or: make test-fast T=test_bls_interop once to install the npm
  * package, then build/bench/bench_bls). */
 #include "../bench.h"
 #include "crypto/keccak.h"

@@ -87,39 +87,71 @@ static inline void fpi_neg(pc_fp *r, const pc_fp *a)
     fpi_sub(r, &z, a);
 }
 
-/* CIOS Montgomery multiplication with the "no carry" shortcut: the top limb of p is below
- * 2^62, so the running value fits in six limbs and no seventh word is ever carried. */
+/* the limbs of p as immediates, so the multiplications need no loads */
+#define FPI_P0 0xb9feffffffffaaabULL
+#define FPI_P1 0x1eabfffeb153ffffULL
+#define FPI_P2 0x6730d2a0f6b0f624ULL
+#define FPI_P3 0x64774b84f38512bfULL
+#define FPI_P4 0x4b1ba7b6434bacd7ULL
+#define FPI_P5 0x1a0111ea397fe69aULL
+
+/* one CIOS round: t = (t + a b_i + m p) / 2^64 with m chosen to clear the low limb; the
+ * multiplication and reduction carry chains are interleaved limb by limb */
+#define FPI_STEP(aj, pj, tj, tprev)                 \
+    s = (u128)(aj) * b_ + tj + c;                   \
+    tj = (uint64_t)s;                               \
+    c = (uint64_t)(s >> 64);                        \
+    s = (u128)m * (pj) + tj + c2;                   \
+    tprev = (uint64_t)s;                            \
+    c2 = (uint64_t)(s >> 64);
+#define FPI_ROUND(bi)                               \
+    do {                                            \
+        uint64_t c, c2, m, b_ = (bi);               \
+        u128 s = (u128)a0 * b_ + t0;                \
+        t0 = (uint64_t)s;                           \
+        c = (uint64_t)(s >> 64);                    \
+        m = t0 * N0;                                \
+        s = (u128)m * FPI_P0 + t0;                  \
+        c2 = (uint64_t)(s >> 64);                   \
+        FPI_STEP(a1, FPI_P1, t1, t0)                \
+        FPI_STEP(a2, FPI_P2, t2, t1)                \
+        FPI_STEP(a3, FPI_P3, t3, t2)                \
+        FPI_STEP(a4, FPI_P4, t4, t3)                \
+        FPI_STEP(a5, FPI_P5, t5, t4)                \
+        t5 = c + c2;                                \
+    } while (0)
+
+/* CIOS Montgomery multiplication, fully unrolled, with the "no carry" shortcut: the top limb
+ * of p is below 2^62, so the running value fits in six limbs and no seventh word is carried. */
 static inline void fpi_mul(pc_fp *r, const pc_fp *a, const pc_fp *b)
 {
+    const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3], a4 = a->l[4],
+                   a5 = a->l[5];
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0;
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t bi = b->l[i], c, c2, m;
-        u128 s;
-        s = (u128)a->l[0] * bi + t0;
-        t0 = (uint64_t)s;
-        c = (uint64_t)(s >> 64);
-        m = t0 * N0;
-        s = (u128)m * P[0] + t0;
-        c2 = (uint64_t)(s >> 64);
-#define PC_FP_STEP(j, tj, tprev)                      \
-        s = (u128)a->l[j] * bi + tj + c;              \
-        tj = (uint64_t)s;                             \
-        c = (uint64_t)(s >> 64);                      \
-        s = (u128)m * P[j] + tj + c2;                 \
-        tprev = (uint64_t)s;                          \
-        c2 = (uint64_t)(s >> 64);
-        PC_FP_STEP(1, t1, t0)
-        PC_FP_STEP(2, t2, t1)
-        PC_FP_STEP(3, t3, t2)
-        PC_FP_STEP(4, t4, t3)
-        PC_FP_STEP(5, t5, t4)
-#undef PC_FP_STEP
-        t5 = c + c2;
-    }
-    uint64_t t[6] = {t0, t1, t2, t3, t4, t5};
-    fpi_reduce_once(r->l, t);
+    FPI_ROUND(b->l[0]);
+    FPI_ROUND(b->l[1]);
+    FPI_ROUND(b->l[2]);
+    FPI_ROUND(b->l[3]);
+    FPI_ROUND(b->l[4]);
+    FPI_ROUND(b->l[5]);
+    uint64_t s0, s1, s2, s3, s4, s5;
+    fpi_carry bw = 0;
+    FPI_SUBB(bw, t0, FPI_P0, &s0);
+    FPI_SUBB(bw, t1, FPI_P1, &s1);
+    FPI_SUBB(bw, t2, FPI_P2, &s2);
+    FPI_SUBB(bw, t3, FPI_P3, &s3);
+    FPI_SUBB(bw, t4, FPI_P4, &s4);
+    FPI_SUBB(bw, t5, FPI_P5, &s5);
+    uint64_t keep = 0 - (uint64_t)bw; /* t < p: keep t */
+    r->l[0] = (t0 & keep) | (s0 & ~keep);
+    r->l[1] = (t1 & keep) | (s1 & ~keep);
+    r->l[2] = (t2 & keep) | (s2 & ~keep);
+    r->l[3] = (t3 & keep) | (s3 & ~keep);
+    r->l[4] = (t4 & keep) | (s4 & ~keep);
+    r->l[5] = (t5 & keep) | (s5 & ~keep);
 }
+#undef FPI_STEP
+#undef FPI_ROUND
 
 static inline void fpi_dbl(pc_fp *r, const pc_fp *a) { fpi_add(r, a, a); }
 

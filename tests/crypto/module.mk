@@ -11,3 +11,24 @@ test_sr25519_interop_SRCS := tests/crypto/test_sr25519_interop.c
 TESTS += test_bls test_bls_interop
 test_bls_SRCS := tests/crypto/test_bls.c
 test_bls_interop_SRCS := tests/crypto/test_bls_interop.c
+
+# libFuzzer target for BLS point and timelock ciphertext decoding; joins `make fuzz-smoke`
+# (FUZZ_SECONDS, default 60). Needs clang with libFuzzer (Debian: clang, libclang-rt-*-dev).
+BLS_FUZZ      := $(BUILD)/fuzz/bls_decode_fuzz
+BLS_FUZZ_DIR  := $(BUILD)/fuzz/bls-corpus
+BLS_FUZZ_SRCS := tests/crypto/fuzz/fuzz_bls_decode.c core/crypto/pc_bls_consts.c \
+                 core/crypto/pc_bls_fp.c core/crypto/pc_bls_fp2.c core/crypto/pc_bls_fp12.c \
+                 core/crypto/pc_bls_g1.c core/crypto/pc_bls_g2.c core/crypto/pc_bls_fr.c \
+                 core/crypto/pc_bls_h2c.c core/crypto/pc_bls_pairing.c core/crypto/pc_tle.c
+FUZZ_SECONDS  ?= 60
+$(BLS_FUZZ): $(BLS_FUZZ_SRCS) $(wildcard core/crypto/pc_bls*.h core/crypto/pc_tle.h core/crypto/pc_bls_point.inc)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -Wall -Wextra -Wshadow -Icore -o $@ $(BLS_FUZZ_SRCS) -lsodium -lcrypto
+.PHONY: bls-fuzz-smoke
+fuzz-smoke: bls-fuzz-smoke
+bls-fuzz-smoke: $(BLS_FUZZ)
+	@mkdir -p $(BLS_FUZZ_DIR)
+	cp tests/crypto/fuzz/corpus/* $(BLS_FUZZ_DIR)/
+	$(BLS_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -rss_limit_mb=2048 -timeout=30 \
+	    -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/bls- $(BLS_FUZZ_DIR)
