@@ -11,9 +11,9 @@
  * package, then build/bench/bench_bls). */
 #include "../bench.h"
 #include "crypto/keccak.h"
-#include "crypto/pc_bls.h"
-#include "crypto/pc_drand_quicknet.h"
-#include "crypto/pc_tle.h"
+#include "crypto/bls.h"
+#include "crypto/drand_quicknet.h"
+#include "crypto/tle.h"
 
 #include <sodium.h>
 #include <stdio.h>

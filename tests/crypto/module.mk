@@ -16,12 +16,12 @@ test_bls_interop_SRCS := tests/crypto/test_bls_interop.c
 # (FUZZ_SECONDS, default 60). Needs clang with libFuzzer (Debian: clang, libclang-rt-*-dev).
 BLS_FUZZ      := $(BUILD)/fuzz/bls_decode_fuzz
 BLS_FUZZ_DIR  := $(BUILD)/fuzz/bls-corpus
-BLS_FUZZ_SRCS := tests/crypto/fuzz/fuzz_bls_decode.c core/crypto/pc_bls_consts.c \
-                 core/crypto/pc_bls_fp.c core/crypto/pc_bls_fp2.c core/crypto/pc_bls_fp12.c \
-                 core/crypto/pc_bls_g1.c core/crypto/pc_bls_g2.c core/crypto/pc_bls_fr.c \
-                 core/crypto/pc_bls_h2c.c core/crypto/pc_bls_pairing.c core/crypto/pc_tle.c
+BLS_FUZZ_SRCS := tests/crypto/fuzz/fuzz_bls_decode.c core/crypto/bls_consts.c \
+                 core/crypto/bls_fp.c core/crypto/bls_fp2.c core/crypto/bls_fp12.c \
+                 core/crypto/bls_g1.c core/crypto/bls_g2.c core/crypto/bls_fr.c \
+                 core/crypto/bls_h2c.c core/crypto/bls_pairing.c core/crypto/tle.c
 FUZZ_SECONDS  ?= 60
-$(BLS_FUZZ): $(BLS_FUZZ_SRCS) $(wildcard core/crypto/pc_bls*.h core/crypto/pc_tle.h core/crypto/pc_bls_point.inc)
+$(BLS_FUZZ): $(BLS_FUZZ_SRCS) $(wildcard core/crypto/pc_bls*.h core/crypto/tle.h core/crypto/bls_point.inc)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -Wall -Wextra -Wshadow -Icore -o $@ $(BLS_FUZZ_SRCS) -lsodium -lcrypto

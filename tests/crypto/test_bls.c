@@ -4,9 +4,9 @@
  * kind of malformed point encoding, and timelock round trips, tampering and truncation.
  * The seed is printed; PC_TEST_SEED=<hex 32 bytes> replays a run. */
 #include "crypto/keccak.h"
-#include "crypto/pc_bls.h"
-#include "crypto/pc_drand_quicknet.h"
-#include "crypto/pc_tle.h"
+#include "crypto/bls.h"
+#include "crypto/drand_quicknet.h"
+#include "crypto/tle.h"
 #include "../tap.h"
 #include "rfc9380_vectors.h"
 

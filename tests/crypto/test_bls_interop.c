@@ -7,8 +7,8 @@
  * (PC_TEST_SEED=<hex> replays). The npm package is installed once into $PROCTOR_BUILD/npm-bls;
  * without node or the registry the test skips with the reason. */
 #include "crypto/keccak.h"
-#include "crypto/pc_bls.h"
-#include "crypto/pc_tle.h"
+#include "crypto/bls.h"
+#include "crypto/tle.h"
 #include "../tap.h"
 
 #include <sodium.h>

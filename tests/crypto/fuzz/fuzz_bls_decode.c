@@ -7,8 +7,8 @@
  * Properties checked: nothing crashes; an accepted point re-compresses to the same bytes and
  * lies in its subgroup; an accepted ciphertext yields exactly len - 244 bytes, and the unmodified
  * ciphertext yields the original message. `make fuzz-smoke` runs it. */
-#include "crypto/pc_bls.h"
-#include "crypto/pc_tle.h"
+#include "crypto/bls.h"
+#include "crypto/tle.h"
 
 #include <stdlib.h>
 #include <string.h>

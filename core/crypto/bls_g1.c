@@ -1,7 +1,7 @@
-/* pc_bls_g1.c — G1 = E(Fp): y^2 = x^3 + 4; group law (pc_bls_point.inc) and the 48-byte
+/* bls_g1.c — G1 = E(Fp): y^2 = x^3 + 4; group law (bls_point.inc) and the 48-byte
  * compressed encoding. */
-#include "crypto/pc_bls.h"
-#include "crypto/pc_bls_fp_inline.h"
+#include "crypto/bls.h"
+#include "crypto/bls_fp_inline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static void FE_MUL_B3(pc_fp *r, const pc_fp *a)
     pc_fp_add(r, &t8, &t4);
 }
 
-#include "crypto/pc_bls_point.inc"
+#include "crypto/bls_point.inc"
 
 void pc_g1_generator(pc_g1 *r) { pc_g1_from_affine(r, &pc_g1_gen_x, &pc_g1_gen_y); }
 

@@ -1,4 +1,4 @@
-/* pc_bls_pairing.c — the optimal ate pairing on BLS12-381.
+/* bls_pairing.c — the optimal ate pairing on BLS12-381.
  *
  * Miller loop over |x| = 0xd201000000010000 with the G2 point in homogeneous projective
  * coordinates on the twist and the line functions of Costello, Lange and Naehrig ("Faster
@@ -9,8 +9,8 @@
  * Final exponentiation: easy part f^((p^6 - 1)(p^2 + 1)), then the hard part of Hayashida,
  * Hayasaka and Teruya, 3 (p^4 - p^2 + 1) / r = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3, which makes
  * the result the cube of the textbook pairing — the value arkworks and @noble/curves give. */
-#include "crypto/pc_bls.h"
-#include "crypto/pc_bls_fp_inline.h"
+#include "crypto/bls.h"
+#include "crypto/bls_fp_inline.h"
 
 static const uint64_t X_ABS = 0xd201000000010000ULL; /* x = -X_ABS */
 

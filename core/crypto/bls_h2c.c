@@ -1,9 +1,9 @@
-/* pc_bls_h2c.c — RFC 9380 hash_to_curve for BLS12-381 G1, suite BLS12381G1_XMD:SHA-256_SSWU_RO_:
+/* bls_h2c.c — RFC 9380 hash_to_curve for BLS12-381 G1, suite BLS12381G1_XMD:SHA-256_SSWU_RO_:
  * expand_message_xmd (5.3.1), hash_to_field (5.2, m = 1, L = 64, count = 2), simplified SWU
  * on the 11-isogenous curve E' (6.6.2), the isogeny map (appendix E.2) and cofactor clearing
  * by h_eff = 0xd201000000010001 (8.8.1). Inputs are public (round numbers), so the map may
  * branch on them. */
-#include "crypto/pc_bls.h"
+#include "crypto/bls.h"
 
 #include <sodium.h>
 #include <string.h>

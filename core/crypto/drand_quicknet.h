@@ -1,4 +1,4 @@
-/* pc_drand_quicknet.h — the drand "quicknet" beacon that Subtensor's commit-reveal v4 uses
+/* drand_quicknet.h — the drand "quicknet" beacon that Subtensor's commit-reveal v4 uses
  * (specs/bittensor.md 3.11): scheme bls-unchained-g1-rfc9380, signatures in G1, public key in
  * G2, one round every 3 seconds. */
 #ifndef PC_CRYPTO_DRAND_QUICKNET_H

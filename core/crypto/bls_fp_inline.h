@@ -1,10 +1,10 @@
-/* pc_bls_fp_inline.h — the hot Fp operations as inline functions, so that the Fp2/Fp12 and
+/* bls_fp_inline.h — the hot Fp operations as inline functions, so that the Fp2/Fp12 and
  * curve code built on them keeps operands in registers instead of calling out for every limb
- * loop. Internal to core/crypto/pc_bls_*.c; pc_bls_field.h exports the same operations. */
+ * loop. Internal to core/crypto/pc_bls_*.c; bls_field.h exports the same operations. */
 #ifndef PC_CRYPTO_BLS_FP_INLINE_H
 #define PC_CRYPTO_BLS_FP_INLINE_H
 
-#include "crypto/pc_bls_field.h"
+#include "crypto/bls_field.h"
 
 typedef unsigned __int128 pc_u128;
 #define u128 pc_u128

@@ -1,4 +1,4 @@
-/* pc_bls.h — BLS12-381 groups, hashing to G1 and the pairing (specs/bittensor.md 3.11).
+/* bls.h — BLS12-381 groups, hashing to G1 and the pairing (specs/bittensor.md 3.11).
  *
  * G1 = E(Fp): y^2 = x^3 + 4, G2 = E'(Fp2): y^2 = x^3 + 4(u + 1) (the M-twist), both of prime
  * order r on the subgroup used here. Points are kept in homogeneous projective coordinates
@@ -14,7 +14,7 @@
 #ifndef PC_CRYPTO_BLS_H
 #define PC_CRYPTO_BLS_H
 
-#include "crypto/pc_bls_field.h"
+#include "crypto/bls_field.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
-/* pc_bls_fp12.c — Fp6 = Fp2[v]/(v^3 - xi) and Fp12 = Fp6[w]/(w^2 - v), with what the pairing
+/* bls_fp12.c — Fp6 = Fp2[v]/(v^3 - xi) and Fp12 = Fp6[w]/(w^2 - v), with what the pairing
  * needs beyond plain arithmetic: the Frobenius map, the sparse line product and the cyclotomic
  * squaring, and the GT byte layouts. */
-#include "crypto/pc_bls_field.h"
-#include "crypto/pc_bls_fp_inline.h"
+#include "crypto/bls_field.h"
+#include "crypto/bls_fp_inline.h"
 
 #include <string.h>
 

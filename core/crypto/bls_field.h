@@ -1,4 +1,4 @@
-/* pc_bls_field.h — the BLS12-381 field tower (specs/bittensor.md 3.11):
+/* bls_field.h — the BLS12-381 field tower (specs/bittensor.md 3.11):
  *   Fp   = integers mod p (381 bits), Montgomery form, 6 little-endian 64-bit limbs
  *   Fp2  = Fp[u] / (u^2 + 1)
  *   Fp6  = Fp2[v] / (v^3 - xi), xi = u + 1
@@ -16,7 +16,7 @@ typedef struct { pc_fp c0, c1; } pc_fp2;
 typedef struct { pc_fp2 c0, c1, c2; } pc_fp6;
 typedef struct { pc_fp6 c0, c1; } pc_fp12;
 
-/* constants (pc_bls_consts.c, generated) */
+/* constants (bls_consts.c, generated) */
 extern const uint64_t pc_fp_modulus[6], pc_fr_modulus[6];
 extern const uint64_t pc_fp_exp_p_minus_2[6], pc_fp_exp_sqrt[6], pc_fp_exp_legendre[6],
     pc_fp_exp_p_minus_3_div_4[6];

@@ -1,4 +1,4 @@
-/* pc_tle.h — drand timelock encryption exactly as Subtensor decrypts commit-reveal v4 weights
+/* tle.h — drand timelock encryption exactly as Subtensor decrypts commit-reveal v4 weights
  * (specs/bittensor.md 3.11; ideal-lab5/timelock `tle`/`tld` with TinyBLS381 and AES-GCM).
  *
  * Boneh–Franklin FullIdent with identities and round signatures in G1 and the beacon key in G2:
@@ -14,7 +14,7 @@
 #ifndef PC_CRYPTO_TLE_H
 #define PC_CRYPTO_TLE_H
 
-#include "crypto/pc_bls.h"
+#include "crypto/bls.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* pc_bls_fp2.c — Fp2 = Fp[u] / (u^2 + 1). */
-#include "crypto/pc_bls_field.h"
-#include "crypto/pc_bls_fp_inline.h"
+/* bls_fp2.c — Fp2 = Fp[u] / (u^2 + 1). */
+#include "crypto/bls_field.h"
+#include "crypto/bls_fp_inline.h"
 
 #include <string.h>
 
@@ -38,7 +38,7 @@ void pc_fp2_conj(pc_fp2 *r, const pc_fp2 *a)
     fpi_neg(&r->c1, &a->c1);
 }
 
-/* Karatsuba with lazy reduction (pc_bls_fp_inline.h) */
+/* Karatsuba with lazy reduction (bls_fp_inline.h) */
 void pc_fp2_mul(pc_fp2 *r, const pc_fp2 *a, const pc_fp2 *b) { fp2i_mul(r, a, b); }
 
 /* (a0 + a1)(a0 - a1) + 2 a0 a1 u */

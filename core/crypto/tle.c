@@ -1,7 +1,7 @@
-/* pc_tle.c — drand timelock encryption (FullIdent + AES-256-GCM), byte-compatible with
- * Subtensor's `tld::<TinyBLS381, AESGCMStreamCipherProvider>` (see pc_tle.h for the layout). */
-#include "crypto/pc_tle.h"
-#include "crypto/pc_drand_quicknet.h"
+/* tle.c — drand timelock encryption (FullIdent + AES-256-GCM), byte-compatible with
+ * Subtensor's `tld::<TinyBLS381, AESGCMStreamCipherProvider>` (see tle.h for the layout). */
+#include "crypto/tle.h"
+#include "crypto/drand_quicknet.h"
 
 #include <openssl/evp.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
-/* pc_bls_g2.c — G2 = E'(Fp2): y^2 = x^3 + 4(u + 1); group law (pc_bls_point.inc) and the
+/* bls_g2.c — G2 = E'(Fp2): y^2 = x^3 + 4(u + 1); group law (bls_point.inc) and the
  * 96-byte compressed encoding (x.c1 then x.c0, big-endian). */
-#include "crypto/pc_bls.h"
-#include "crypto/pc_bls_fp_inline.h"
+#include "crypto/bls.h"
+#include "crypto/bls_fp_inline.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +38,7 @@ static void FE_MUL_B3(pc_fp2 *r, const pc_fp2 *a)
     pc_fp2_add(r, &t8, &t4);
 }
 
-#include "crypto/pc_bls_point.inc"
+#include "crypto/bls_point.inc"
 
 void pc_g2_generator(pc_g2 *r) { pc_g2_from_affine(r, &pc_g2_gen_x, &pc_g2_gen_y); }
 

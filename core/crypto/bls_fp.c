@@ -1,7 +1,7 @@
-/* pc_bls_fp.c — arithmetic mod the BLS12-381 prime p in Montgomery form (R = 2^384).
+/* bls_fp.c — arithmetic mod the BLS12-381 prime p in Montgomery form (R = 2^384).
  * Branch-free: carries and the final conditional subtraction are masks. */
-#include "crypto/pc_bls_field.h"
-#include "crypto/pc_bls_fp_inline.h"
+#include "crypto/bls_field.h"
+#include "crypto/bls_fp_inline.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* pc_bls_fr.c — reduction of 256-bit integers mod r, the order of the BLS12-381 groups. */
-#include "crypto/pc_bls.h"
+/* bls_fr.c — reduction of 256-bit integers mod r, the order of the BLS12-381 groups. */
+#include "crypto/bls.h"
 
 typedef unsigned __int128 u128;
 
