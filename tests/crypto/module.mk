@@ -21,7 +21,7 @@ BLS_FUZZ_SRCS := tests/crypto/fuzz/fuzz_bls_decode.c core/crypto/bls_consts.c \
                  core/crypto/bls_g1.c core/crypto/bls_g2.c core/crypto/bls_fr.c \
                  core/crypto/bls_h2c.c core/crypto/bls_pairing.c core/crypto/tle.c
 FUZZ_SECONDS  ?= 60
-$(BLS_FUZZ): $(BLS_FUZZ_SRCS) $(wildcard core/crypto/pc_bls*.h core/crypto/tle.h core/crypto/bls_point.inc)
+$(BLS_FUZZ): $(BLS_FUZZ_SRCS) $(wildcard core/crypto/bls*.h core/crypto/tle.h core/crypto/bls_point.inc)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -Wall -Wextra -Wshadow -Icore -o $@ $(BLS_FUZZ_SRCS) -lsodium -lcrypto
